@@ -1,0 +1,1 @@
+"""Bundled deck files: one TOML file per glossary section (shipped as package data)."""

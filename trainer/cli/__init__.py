@@ -1,0 +1,75 @@
+"""The `trainer` command line: a thin click layer over the typed core.
+
+Each command group lives in its own module of this package. Those modules import
+only click and trainer's light modules at the top; SQLAlchemy, rich and genanki
+are imported inside the commands that need them so `trainer --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from typing import Any
+
+import click
+
+from trainer import __version__
+from trainer.cli.context import AppContext
+from trainer.errors import TrainerError
+
+
+class TrainerGroup(click.Group):
+    """Turns domain errors into one-line click errors (TRAINER_DEBUG=1 re-raises them)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TrainerError as error:
+            if os.environ.get("TRAINER_DEBUG"):
+                raise
+            raise click.ClickException(str(error)) from error
+
+
+def _default_learner() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name on this system (e.g. a bare container uid)
+        return "learner"
+
+
+@click.group(cls=TrainerGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="trainer")
+@click.option(
+    "--db",
+    envvar="TRAINER_DB",
+    metavar="PATH|URL",
+    help="Progress store: a SQLite file path or an SQLAlchemy URL "
+    "(default: progress.db in the data folder; env TRAINER_DB).",
+)
+@click.option(
+    "--learner",
+    envvar="TRAINER_LEARNER",
+    default=_default_learner,
+    show_default="your user name",
+    help="Whose progress to use (env TRAINER_LEARNER).",
+)
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, learner: str) -> None:
+    """Learn the AI-music-generation glossary with spaced repetition (SM-2).
+
+    Start with `trainer quiz`; see `trainer COMMAND --help` for each command.
+    """
+    ctx.obj = AppContext(db=db, learner=learner)
+
+
+def _register() -> None:
+    from trainer.cli import deck
+
+    cli.add_command(deck.deck)
+
+
+_register()
+
+
+def main() -> None:
+    cli(prog_name="trainer")

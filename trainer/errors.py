@@ -1,0 +1,44 @@
+"""Domain exceptions.
+
+Core modules raise these; the CLI turns each into a one-line `click.ClickException`
+(set TRAINER_DEBUG=1 to see the traceback instead). Every message should say what
+is wrong and, where it can, how to fix it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class TrainerError(Exception):
+    """Base class of every error a user can cause."""
+
+
+class DeckFormatError(TrainerError):
+    """A deck file (or a file imported into one) is malformed."""
+
+    def __init__(self, path: Path | str, line: int | None, message: str) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.message = message
+        where = f"{self.path}:{line}" if line is not None else f"{self.path}"
+        super().__init__(f"{where}: {message}")
+
+
+class UnknownDeckError(TrainerError):
+    """A deck slug that no bundled or registered deck has."""
+
+    def __init__(self, slug: str, known: list[str]) -> None:
+        self.slug = slug
+        self.known = known
+        super().__init__(
+            f"unknown deck {slug!r}; known decks: {', '.join(known) if known else '(none)'}"
+        )
+
+
+class StoreError(TrainerError):
+    """The progress store cannot be opened or used (not SQLite, corrupt, read-only, newer schema)."""
+
+
+class ExportError(TrainerError):
+    """An export could not be written."""

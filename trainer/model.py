@@ -1,0 +1,140 @@
+"""Domain values shared by every module: enums and frozen dataclasses.
+
+Nothing here does I/O or knows about click, rich or SQLAlchemy. Identity in the
+database is the store's concern; these values carry the stable ids that the deck
+files and the Anki export rely on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import IntEnum, StrEnum
+from pathlib import Path
+
+
+class Direction(StrEnum):
+    """Which side of an entry a card asks for."""
+
+    FORWARD = "forward"  # front: the term; back: the definition and details
+    REVERSE = "reverse"  # front: the definition with the term masked; back: the term
+
+
+class Source(StrEnum):
+    """Where an entry's text comes from."""
+
+    GLOSSARY = "glossary"  # the source glossary document
+    AUTHORED = "authored"  # written by the trainer authors (or an instructor)
+
+
+class Grade(IntEnum):
+    """SM-2 quality of response, 0-5, as Woźniak defines it."""
+
+    BLACKOUT = 0  # complete blackout
+    INCORRECT_REMEMBERED = 1  # incorrect, but the correct one remembered on seeing it
+    INCORRECT_EASY = 2  # incorrect, but the correct one seemed easy to recall
+    HARD = 3  # correct with serious difficulty
+    GOOD = 4  # correct after hesitation
+    PERFECT = 5  # perfect response
+
+    @property
+    def passed(self) -> bool:
+        """SM-2 counts 3 and above as a successful repetition."""
+        return self >= Grade.HARD
+
+
+class CardStatus(StrEnum):
+    """Effective status of a card for one learner."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"  # per learner: the learner asked not to see it
+    RETIRED = "retired"  # its entry left the deck file; progress is kept
+
+
+class ReviewKind(StrEnum):
+    """What an answer was, for the log and the statistics."""
+
+    LEARN = "learn"  # first answer ever to the card
+    REVIEW = "review"  # first answer of a study day to a card already studied
+    REDRILL = "redrill"  # a same-day repeat of a card graded below 4 (changes no schedule)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One glossary entry of a deck file."""
+
+    id: str
+    term: str
+    definition: str
+    aliases: tuple[str, ...] = ()
+    details: str = ""
+    tags: tuple[str, ...] = ()
+    source: Source = Source.GLOSSARY
+    origin: str = ""  # provenance beyond `source`, e.g. "foundational/audio-codec" or a note
+    line: int | None = None  # line of the entry in its deck file, for messages
+
+
+@dataclass(frozen=True)
+class Deck:
+    """A parsed deck file."""
+
+    slug: str
+    title: str
+    description: str
+    anki_deck_id: int
+    entries: tuple[Entry, ...]
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class Card:
+    """One side of an entry, ready to show. `id` is stable: slug/entry-id/direction."""
+
+    id: str
+    deck: str
+    entry: str
+    direction: Direction
+    front: str
+    back: str
+    term: str = ""
+    ord: int = 0  # position in the deck, for new-card order
+
+
+@dataclass(frozen=True)
+class CardState:
+    """A learner's SM-2 state of one card.
+
+    `ef` is the E-Factor in hundredths (250 means 2.50) so that every step stays
+    exact. `due` is a study day; None for a card never graded.
+    """
+
+    n: int = 0
+    ef: int = 250
+    interval: int = 0
+    due: date | None = None
+    lapses: int = 0
+
+    @property
+    def is_new(self) -> bool:
+        return self.due is None
+
+    @property
+    def ef_value(self) -> float:
+        """The E-Factor as a number with two decimals, for display and JSON."""
+        return self.ef / 100
+
+
+@dataclass(frozen=True)
+class Review:
+    """One logged answer: enough to rebuild or undo the card's state."""
+
+    learner: str
+    card_id: str
+    at: datetime  # timezone-aware UTC
+    day: date  # the study day the answer counts for
+    grade: Grade
+    kind: ReviewKind
+    before: CardState
+    after: CardState
+    answer_ms: int = 0
+    id: int | None = field(default=None, compare=False)  # assigned by the store
