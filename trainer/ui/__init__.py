@@ -1,0 +1,1 @@
+"""rich rendering for the CLI: one module per screen (quiz, stats, tables). Only the CLI imports these."""
