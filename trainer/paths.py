@@ -33,11 +33,12 @@ def settings_path() -> Path:
 def bundled_decks_dir() -> Path:
     """The folder of the deck files shipped with the package.
 
-    Installed (wheel or editable), the files are the `trainer.decks` package data;
-    run straight from a source checkout they are in the repository's `decks/`.
+    Installed (wheel or editable), the files are the `trainer.deckfiles` package data
+    (named so as not to clash with the parser module `trainer.decks`); run straight
+    from a source checkout they are in the repository's `decks/`.
     """
     try:
-        import trainer.decks as bundled
+        import trainer.deckfiles as bundled
 
         return Path(next(iter(bundled.__path__)))
     except ImportError:
