@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import os
 from pathlib import Path
 
@@ -38,8 +39,7 @@ def bundled_decks_dir() -> Path:
     from a source checkout they are in the repository's `decks/`.
     """
     try:
-        import trainer.deckfiles as bundled
-
+        bundled = importlib.import_module("trainer.deckfiles")
         return Path(next(iter(bundled.__path__)))
     except ImportError:
         return Path(__file__).resolve().parent.parent / "decks"

@@ -1,0 +1,153 @@
+"""Cards from deck entries, and masking an entry's names out of its definition.
+
+Each entry yields a forward card (front: the term; back: the definition, then the
+details) and a reverse card (front: the definition with every name of the entry
+masked as "____"; back: the term). Card ids are `slug/entry-id/direction`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from trainer.model import Card, Deck, Direction, Entry
+
+MASK = "____"
+
+# "(in AI Music)" qualifies a term; "(Generative Adversarial Network)" expands it.
+_QUALIFIER_WORDS = frozenset({"in", "for", "of", "as", "on", "at", "from", "with", "e.g.", "i.e."})
+_PAREN_RE = re.compile(r"^(?P<base>.+?)\s*\((?P<inner>[^()]+)\)\s*$")
+
+
+def split_term(term: str) -> tuple[str, list[str]]:
+    """The base of a term and its parenthesised expansions (qualifiers are dropped).
+
+    "GAN (Generative Adversarial Network)" -> ("GAN", ["Generative Adversarial Network"]);
+    "Hallucination (in AI Music)" -> ("Hallucination", []).
+    """
+    found = _PAREN_RE.match(term.strip())
+    if not found:
+        return term.strip(), []
+    base, inner = found.group("base").strip(), found.group("inner").strip()
+    first = inner.split()[0] if inner.split() else ""
+    if not first or first.lower() in _QUALIFIER_WORDS or first[0].islower():
+        return base, []
+    return base, [inner]
+
+
+def slash_variants(name: str) -> list[str]:
+    """Names of a term with a slash: each option, and both joined by "or".
+
+    "Groove/Timing Quantization" -> "Groove Quantization", "Timing Quantization",
+    "Groove or Timing Quantization" (the way a sentence names both).
+    """
+    words = name.split()
+    for index, word in enumerate(words):
+        if "/" in word and not word.startswith("/") and not word.endswith("/"):
+            options = word.split("/")
+            before, after = words[:index], words[index + 1 :]
+            variants = [" ".join([*before, option, *after]) for option in options]
+            variants.append(" ".join([*before, " or ".join(options), *after]))
+            return variants
+    return []
+
+
+def answers_for(entry: Entry) -> list[str]:
+    """Every name of an entry: term, aliases, their expansions and slash variants (no repeats)."""
+    found: list[str] = []
+    seen: set[str] = set()
+
+    def add(name: str) -> None:
+        name = name.strip()
+        key = name.casefold()
+        if name and key not in seen:
+            seen.add(key)
+            found.append(name)
+            base, expansions = split_term(name)
+            if base != name:
+                add(base)
+            for expansion in expansions:
+                add(expansion)
+            for variant in slash_variants(name):
+                add(variant)
+
+    add(entry.term)
+    for alias in entry.aliases:
+        add(alias)
+    return found
+
+
+_SEP = r"[\s\-‐‑–]+"  # words of a name may be joined by spaces or hyphens ("fine-tuning")
+_ENDINGS = ("ings", "ing", "ed", "es", "e", "s")
+_TAIL = r"(?:ings|ing|ed|es|e|s)?(?:['’]s|['’])?"  # inflections and possessives
+
+
+def _stem(word: str) -> str:
+    """A crude stem for masking: drop one inflection if enough of the word remains."""
+    lower = word.lower()
+    for ending in _ENDINGS:
+        if lower.endswith(ending) and len(lower) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+def answer_pattern(answer: str) -> str:
+    """A regex (without flags) for one answer with any case, spacing/hyphens and inflection."""
+    words = [w for w in re.split(r"[\s\-‐‑–]+", answer.strip()) if w]
+    if not words:
+        return ""
+    last = words[-1]
+    stem = _stem(last) if last.isalpha() else last
+    parts = [re.escape(w) for w in words[:-1]] + [re.escape(stem) + _TAIL]
+    return r"(?<![\w])" + _SEP.join(parts) + r"(?![\w])"
+
+
+def mask(text: str, answers: Sequence[str]) -> str:
+    """Replace every form of every answer in `text` with "____" (longest answers first).
+
+    "An ____" / "a ____" become "A(n) ____" / "a(n) ____" so the article gives nothing away.
+    """
+    patterns = [answer_pattern(a) for a in sorted(set(answers), key=len, reverse=True)]
+    patterns = [p for p in patterns if p]
+    if not patterns:
+        return text
+    masked = re.sub("|".join(patterns), MASK, text, flags=re.IGNORECASE)
+    masked = re.sub(r"\b([Aa])n? (?=" + re.escape(MASK) + ")", r"\1(n) ", masked)
+    return masked
+
+
+def forward_back(entry: Entry) -> str:
+    """The definition, then a blank line and the details (if any)."""
+    return f"{entry.definition}\n\n{entry.details}" if entry.details else entry.definition
+
+
+def cards_for_entry(deck_slug: str, entry: Entry, index: int) -> list[Card]:
+    forward = Card(
+        id=f"{deck_slug}/{entry.id}/{Direction.FORWARD.value}",
+        deck=deck_slug,
+        entry=entry.id,
+        direction=Direction.FORWARD,
+        front=entry.term,
+        back=forward_back(entry),
+        term=entry.term,
+        ord=index * 2,
+    )
+    reverse = Card(
+        id=f"{deck_slug}/{entry.id}/{Direction.REVERSE.value}",
+        deck=deck_slug,
+        entry=entry.id,
+        direction=Direction.REVERSE,
+        front=mask(entry.definition, answers_for(entry)),
+        back=entry.term,
+        term=entry.term,
+        ord=index * 2 + 1,
+    )
+    return [forward, reverse]
+
+
+def cards_for_deck(deck: Deck) -> list[Card]:
+    """Two cards per entry in entry order: forward then reverse."""
+    cards: list[Card] = []
+    for index, entry in enumerate(deck.entries):
+        cards += cards_for_entry(deck.slug, entry, index)
+    return cards

@@ -1,0 +1,83 @@
+"""The bundled decks: where their files are, their order, loading and selecting decks.
+
+Deck order (for `deck list`, new cards and export) is the order of the glossary's
+sections. It is a fixed list of the bundled slugs here, not a field of the deck
+files and not their file names: a deck file stays the same however the sections
+are arranged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from trainer import paths
+from trainer.decks import parse_deck
+from trainer.errors import DeckFormatError, UnknownDeckError
+from trainer.model import Deck
+
+#: The bundled decks in the glossary's section order; each lives in decks/<slug>.toml.
+BUNDLED_SLUGS: tuple[str, ...] = (
+    "foundational",
+    "models-architectures",
+    "generation-inference",
+    "evaluation-production",
+    "demoscene",
+)
+
+
+def _rank(slug: str) -> tuple[int, str]:
+    try:
+        return BUNDLED_SLUGS.index(slug), slug
+    except ValueError:
+        return len(BUNDLED_SLUGS), slug
+
+
+def bundled_deck_files() -> list[Path]:
+    """The bundled deck files in section order (any extra file after them, by name)."""
+    folder = paths.bundled_decks_dir()
+    return sorted(folder.glob("*.toml"), key=lambda path: _rank(path.stem))
+
+
+def sort_decks(decks: Sequence[Deck]) -> list[Deck]:
+    """Bundled decks in section order first, then the others in the order given."""
+    bundled = sorted((d for d in decks if d.slug in BUNDLED_SLUGS), key=lambda d: _rank(d.slug))
+    return bundled + [d for d in decks if d.slug not in BUNDLED_SLUGS]
+
+
+def load_decks(paths_: Sequence[Path]) -> list[Deck]:
+    """Parse each file in order; two files with the same slug are an error."""
+    decks: list[Deck] = []
+    seen: dict[str, Path] = {}
+    for path in paths_:
+        deck = parse_deck(path)
+        if deck.slug in seen:
+            raise DeckFormatError(
+                path,
+                None,
+                f"deck slug {deck.slug!r} is already used by {seen[deck.slug]}; "
+                "give this deck another slug",
+            )
+        seen[deck.slug] = Path(path)
+        decks.append(deck)
+    return decks
+
+
+def load_bundled_decks() -> list[Deck]:
+    """Every bundled deck, parsed, in section order."""
+    return load_decks(bundled_deck_files())
+
+
+def select_decks(decks: Sequence[Deck], slugs: Sequence[str]) -> list[Deck]:
+    """The decks named by `slugs` in the order of `decks` (all of them if `slugs` is empty).
+
+    Raises UnknownDeckError for a slug no deck has.
+    """
+    known = [deck.slug for deck in decks]
+    for slug in slugs:
+        if slug not in known:
+            raise UnknownDeckError(slug, known)
+    if not slugs:
+        return list(decks)
+    wanted = set(slugs)
+    return [deck for deck in decks if deck.slug in wanted]

@@ -1,0 +1,448 @@
+"""Deck files: parse and validate a TOML deck file, write one back, hash its bytes.
+
+The format (README "Deck file format") is plain TOML read with `tomllib`. tomllib
+does not say where a key is, so a small line scanner maps every top-level key,
+every `[[entry]]` table and every key inside it to its line: each error names the
+file and the line (`DeckFormatError(path, line, message)`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trainer.errors import DeckFormatError
+from trainer.model import Deck, Entry, Source
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+TAG_RE = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
+ANKI_ID_MIN, ANKI_ID_MAX = 1_000_000_000, 9_999_999_999  # "10 digits"
+
+DECK_KEYS = ("slug", "title", "description", "anki_deck_id")
+ENTRY_KEYS = ("id", "term", "aliases", "definition", "details", "tags", "source", "origin")
+REQUIRED_ENTRY_KEYS = ("id", "term", "definition", "source")
+
+
+def file_hash(data: bytes) -> str:
+    """sha256 hex digest of a deck file's raw bytes (the store skips unchanged files)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def slugify(text: str) -> str:
+    """ASCII lowercase words of `text` joined by '-': "Fréchet Audio" -> "frechet-audio"."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
+
+
+# --- the line scanner ------------------------------------------------------------------
+
+
+@dataclass
+class _Block:
+    """Where a table and its keys are: the header line and key -> first line."""
+
+    line: int
+    keys: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _LineMap:
+    top: _Block
+    entries: list[_Block]
+    tables: dict[str, int]  # other [table] / [[array]] headers: name -> line
+
+
+_KEY_RE = re.compile(r"""^\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*[.=]""")
+_HEADER_RE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+
+
+def _scan(text: str) -> _LineMap:
+    """Map keys and tables to 1-based line numbers (the text is already valid TOML)."""
+    top = _Block(line=1)
+    entries: list[_Block] = []
+    tables: dict[str, int] = {}
+    current = top
+    in_string: str | None = None  # the delimiter of an open multi-line string
+    depth = 0  # open brackets of a multi-line array
+    for number, line in enumerate(text.splitlines(), start=1):
+        rest = line
+        if in_string is not None:
+            closed = _close_index(rest, in_string)
+            if closed < 0:
+                continue
+            rest = rest[closed + 3 :]
+            in_string = None
+        elif depth == 0:
+            header = _HEADER_RE.match(line)
+            if header and not line.lstrip().startswith("#"):
+                name = header.group(2).strip().strip('"')
+                if header.group(1) == "[[" and name == "entry":
+                    current = _Block(line=number)
+                    entries.append(current)
+                else:
+                    tables.setdefault(name, number)
+                    current = _Block(line=number)  # keys of an unknown table go nowhere useful
+                continue
+            key = _KEY_RE.match(line)
+            if key:
+                name = key.group(1).strip("\"'")
+                current.keys.setdefault(name, number)
+                rest = line[key.end() :]
+        in_string, depth = _after_value(rest, depth)
+    return _LineMap(top=top, entries=entries, tables=tables)
+
+
+def _close_index(text: str, delimiter: str) -> int:
+    """Index of the closing delimiter of a multi-line string in `text`, or -1."""
+    i = 0
+    while i <= len(text) - 3:
+        if delimiter == '"""' and text[i] == "\\":
+            i += 2
+            continue
+        if text.startswith(delimiter, i):
+            while text.startswith(delimiter[0], i + 3):  # up to two quotes may precede it
+                i += 1
+            return i
+        i += 1
+    return -1
+
+
+def _after_value(text: str, depth: int) -> tuple[str | None, int]:
+    """Scan a value's text: is a multi-line string left open, how deep are the brackets?"""
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch == "#":
+            break
+        if text.startswith('"""', i) or text.startswith("'''", i):
+            delimiter = text[i : i + 3]
+            closed = _close_index(text[i + 3 :], delimiter)
+            if closed < 0:
+                return delimiter, depth
+            i += 3 + closed + 3
+            continue
+        if ch == '"':
+            i += 1
+            while i < len(text) and text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+        elif ch == "'":
+            end = text.find("'", i + 1)
+            i = len(text) if end < 0 else end
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        i += 1
+    return None, depth
+
+
+# --- parsing -------------------------------------------------------------------------
+
+
+def parse_deck(path: Path) -> Deck:
+    """Read and validate one deck file; raise DeckFormatError naming file and line."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise DeckFormatError(path, None, f"cannot read the deck file: {error.strerror}") from error
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise DeckFormatError(path, line, "the file is not UTF-8 text; save it as UTF-8") from error
+    return parse_deck_text(text, path)
+
+
+_TOML_POS_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def parse_deck_text(text: str, path: Path) -> Deck:
+    """Parse the text of a deck file (`path` is only used in messages and kept on the Deck)."""
+    path = Path(path)
+    text = text.removeprefix("\ufeff")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        message = str(error)
+        found = _TOML_POS_RE.search(message)
+        line = int(found.group(1)) if found else None
+        if found:
+            message = f"{message[: found.start()]} (column {found.group(2)})"
+        else:
+            message = message.rstrip()
+        raise DeckFormatError(path, line, f"invalid TOML: {message}") from error
+    lines = _scan(text)
+    return _Validator(path, lines).deck(raw)
+
+
+class _Validator:
+    def __init__(self, path: Path, lines: _LineMap) -> None:
+        self.path = path
+        self.lines = lines
+
+    def fail(self, line: int | None, message: str) -> DeckFormatError:
+        return DeckFormatError(self.path, line, message)
+
+    def deck(self, raw: dict[str, Any]) -> Deck:
+        top = self.lines.top
+        for key in raw:
+            if key not in (*DECK_KEYS, "entry"):
+                line = top.keys.get(key, self.lines.tables.get(key))
+                raise self.fail(line, _unknown(key, "deck", (*DECK_KEYS, "entry")))
+        for key in DECK_KEYS:
+            if key not in raw:
+                raise self.fail(1, f"missing deck field '{key}'; add `{key} = ...` at the top")
+        slug = self._string(raw, "slug", top, one_line=True)
+        if not SLUG_RE.match(slug):
+            raise self.fail(
+                top.keys["slug"],
+                f"bad slug {slug!r}: use lowercase letters, digits and single hyphens "
+                "(e.g. 'models-architectures')",
+            )
+        title = self._string(raw, "title", top, one_line=True)
+        description = self._string(raw, "description", top)
+        anki_deck_id = raw["anki_deck_id"]
+        if type(anki_deck_id) is not int or not ANKI_ID_MIN <= anki_deck_id <= ANKI_ID_MAX:
+            raise self.fail(
+                top.keys["anki_deck_id"],
+                f"anki_deck_id must be a 10-digit integer chosen once (got {anki_deck_id!r})",
+            )
+        entries_raw = raw.get("entry")
+        if entries_raw is None:
+            raise self.fail(1, "the deck has no entries; add an [[entry]] table")
+        if not isinstance(entries_raw, list) or not all(isinstance(e, dict) for e in entries_raw):
+            raise self.fail(
+                top.keys.get("entry", self.lines.tables.get("entry")),
+                "'entry' must be an array of tables: write each entry under `[[entry]]`",
+            )
+        entries: list[Entry] = []
+        ids: dict[str, int] = {}
+        terms: dict[str, int] = {}
+        for index, entry_raw in enumerate(entries_raw):
+            block = self.lines.entries[index] if index < len(self.lines.entries) else _Block(1)
+            entry = self.entry(entry_raw, block)
+            if entry.id in ids:
+                raise self.fail(
+                    block.keys["id"],
+                    f"duplicate entry id {entry.id!r} (first used at line {ids[entry.id]})",
+                )
+            ids[entry.id] = block.keys["id"]
+            folded = entry.term.casefold()
+            if folded in terms:
+                raise self.fail(
+                    block.keys["term"],
+                    f"duplicate term {entry.term!r} (first used at line {terms[folded]})",
+                )
+            terms[folded] = block.keys["term"]
+            entries.append(entry)
+        return Deck(
+            slug=slug,
+            title=title,
+            description=description,
+            anki_deck_id=anki_deck_id,
+            entries=tuple(entries),
+            path=self.path,
+        )
+
+    def entry(self, raw: dict[str, Any], block: _Block) -> Entry:
+        for key in raw:
+            if key not in ENTRY_KEYS:
+                raise self.fail(block.keys.get(key, block.line), _unknown(key, "entry", ENTRY_KEYS))
+        for key in REQUIRED_ENTRY_KEYS:
+            if key not in raw:
+                raise self.fail(block.line, f"entry is missing '{key}'; add `{key} = ...`")
+        entry_id = self._string(raw, "id", block, one_line=True)
+        if not SLUG_RE.match(entry_id):
+            raise self.fail(
+                block.keys["id"],
+                f"bad entry id {entry_id!r}: use lowercase letters, digits and single hyphens "
+                "(e.g. 'audio-codec')",
+            )
+        term = self._string(raw, "term", block, one_line=True)
+        definition = self._string(raw, "definition", block)
+        source_text = self._string(raw, "source", block, one_line=True)
+        try:
+            source = Source(source_text)
+        except ValueError:
+            raise self.fail(
+                block.keys["source"],
+                f'bad source {source_text!r}: use "glossary" or "authored"',
+            ) from None
+        aliases = self._strings(raw, "aliases", block)
+        tags = self._strings(raw, "tags", block)
+        for tag in tags:
+            if not TAG_RE.match(tag):
+                raise self.fail(
+                    block.keys["tags"],
+                    f"bad tag {tag!r}: use lowercase letters and digits, no spaces (e.g. 'audio')",
+                )
+        details = self._string(raw, "details", block, required=False)
+        origin = self._string(raw, "origin", block, required=False)
+        return Entry(
+            id=entry_id,
+            term=term,
+            definition=definition,
+            aliases=aliases,
+            details=details,
+            tags=tags,
+            source=source,
+            origin=origin,
+            line=block.line,
+        )
+
+    def _string(
+        self,
+        raw: dict[str, Any],
+        key: str,
+        block: _Block,
+        *,
+        one_line: bool = False,
+        required: bool = True,
+    ) -> str:
+        value = raw.get(key, "")
+        line = block.keys.get(key, block.line)
+        if not isinstance(value, str):
+            raise self.fail(line, f"'{key}' must be a string (got {_kind(value)})")
+        value = value.strip()
+        if required and not value:
+            raise self.fail(line, f"'{key}' is empty; write the {key.replace('_', ' ')}")
+        if one_line and "\n" in value:
+            raise self.fail(line, f"'{key}' must be a single line")
+        return value
+
+    def _strings(self, raw: dict[str, Any], key: str, block: _Block) -> tuple[str, ...]:
+        value = raw.get(key, [])
+        line = block.keys.get(key, block.line)
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise self.fail(line, f"'{key}' must be a list of strings (got {_kind(value)})")
+        items = tuple(item.strip() for item in value)
+        if any(not item or "\n" in item for item in items):
+            raise self.fail(line, f"'{key}' has an empty or multi-line item")
+        if len({item.casefold() for item in items}) != len(items):
+            raise self.fail(line, f"'{key}' lists the same item twice")
+        return items
+
+
+def _unknown(key: str, where: str, allowed: tuple[str, ...]) -> str:
+    return f"unknown {where} field {key!r} (allowed: {', '.join(allowed)})"
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list" if all(isinstance(item, str) for item in value) else "a list of non-strings"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, str):
+        return "a string"
+    return type(value).__name__
+
+
+# --- writing -------------------------------------------------------------------------
+
+_LONG = 72  # strings longer than this (or with a newline) are written as multi-line strings
+
+
+def deck_to_toml(deck: Deck) -> str:
+    """The deck as a TOML deck file: stable key order, multi-line strings for long text.
+
+    `parse_deck_text(deck_to_toml(deck), path)` gives back an equal deck (up to `path`
+    and entry `line`s).
+    """
+    out = [
+        f"slug = {_basic(deck.slug)}",
+        f"title = {_basic(deck.title)}",
+        f"description = {_text(deck.description)}",
+        f"anki_deck_id = {deck.anki_deck_id}",
+    ]
+    for entry in deck.entries:
+        out += ["", "[[entry]]", f"id = {_basic(entry.id)}", f"term = {_basic(entry.term)}"]
+        if entry.aliases:
+            out.append(f"aliases = {_array(entry.aliases)}")
+        out.append(f"definition = {_text(entry.definition)}")
+        if entry.details:
+            out.append(f"details = {_text(entry.details)}")
+        if entry.tags:
+            out.append(f"tags = {_array(entry.tags)}")
+        out.append(f"source = {_basic(entry.source.value)}")
+        if entry.origin:
+            out.append(f"origin = {_text(entry.origin)}")
+    return "\n".join(out) + "\n"
+
+
+_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def _control(ch: str) -> str:
+    return f"\\u{ord(ch):04X}"
+
+
+def _is_control(ch: str) -> bool:
+    return ord(ch) < 0x20 or ord(ch) == 0x7F
+
+
+def _basic(value: str) -> str:
+    """A one-line TOML basic string."""
+    out = []
+    for ch in value:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif _is_control(ch):
+            out.append(_control(ch))
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def _multiline(value: str) -> str:
+    """A multi-line TOML basic string; the newline after the opening quotes is not content."""
+    out = []
+    quotes = 0
+    for i, ch in enumerate(value):
+        if ch == '"':
+            # never three quotes in a row, and never a quote right before the closing ones
+            if quotes == 2 or i == len(value) - 1:
+                out.append('\\"')
+                quotes = 0
+            else:
+                out.append('"')
+                quotes += 1
+            continue
+        quotes = 0
+        if ch == "\\":
+            out.append("\\\\")
+        elif ch in "\n\t":
+            out.append(ch)
+        elif ch == "\r":
+            out.append("\\r")
+        elif _is_control(ch):
+            out.append(_control(ch))
+        else:
+            out.append(ch)
+    return '"""\n' + "".join(out) + '"""'
+
+
+def _text(value: str) -> str:
+    return _multiline(value) if len(value) > _LONG or "\n" in value else _basic(value)
+
+
+def _array(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join(_basic(v) for v in values) + "]"
