@@ -1,0 +1,422 @@
+"""A study session: the day's queue, limits, sibling burying, the re-drill rounds, undo.
+
+Pure logic, no I/O of its own: it talks to a store object passed in (anything with
+the methods of `StudyStore`, in practice `trainer.store.Store`) and never reads the
+clock; the caller passes `now` with each answer.
+
+The queue of a study day `d`:
+
+1. the re-drill left over from earlier today (cards graded below 4 that have not yet
+   scored 4 or 5), in shuffled order;
+2. due reviews, most overdue first, up to the review limit minus the reviews already
+   done today;
+3. new cards in deck order, up to the new-card limit minus the new cards already
+   learned today.
+
+Sibling burying: one entry gives two cards (forward and reverse). Once one side has
+been studied on day `d`, or is already in the queue, the other side waits for a later
+day, so one card never gives the other's answer away. Skipped siblings are not written
+anywhere; they simply stay due.
+
+The first answer of the day to a card schedules it with SM-2 (`sm2.review`; kind
+LEARN for a new card, REVIEW otherwise). Any card graded below 4 joins the re-drill:
+after the first pass the session asks those cards again, round after round, each round
+in a fresh shuffled order (an injectable `random.Random`), until each scores 4 or 5.
+Re-drill answers are logged with kind REDRILL and the state unchanged (before == after).
+
+Every answer goes through `store.record` (one committed transaction) before the
+session moves on, so quitting at any moment loses nothing that was graded. Undo takes
+back this session's last answer (`store.undo_last`) and shows that card again.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Protocol
+
+from trainer import sm2
+from trainer.model import Card, CardState, Direction, Grade, Review, ReviewKind
+
+REDRILL_BELOW = Grade.GOOD  # grades below this join (or stay in) the re-drill
+
+
+class StudyCardLike(Protocol):
+    """A card with the learner's state (`trainer.model.StudyCard`)."""
+
+    @property
+    def card(self) -> Card: ...
+
+    @property
+    def state(self) -> CardState: ...
+
+
+class DayCountsLike(Protocol):
+    """What a learner already did on a study day (`trainer.store.DayCounts`)."""
+
+    @property
+    def new(self) -> int: ...
+
+    @property
+    def reviews(self) -> int: ...
+
+
+class StudyStore(Protocol):
+    """The store methods a session uses (see `trainer.store.Store`)."""
+
+    def redrill_cards(
+        self, learner: str, decks: Sequence[str], day: date
+    ) -> Sequence[StudyCardLike]: ...
+
+    def due_cards(
+        self, learner: str, decks: Sequence[str], day: date, limit: int
+    ) -> Sequence[StudyCardLike]: ...
+
+    def new_cards(
+        self, learner: str, decks: Sequence[str], day: date, limit: int
+    ) -> Sequence[StudyCardLike]: ...
+
+    def done_today(self, learner: str, day: date) -> DayCountsLike: ...
+
+    def entries_studied(self, learner: str, day: date) -> set[tuple[str, str]]: ...
+
+    def record(self, review: Review) -> Review: ...
+
+    def undo_last(self, learner: str) -> Review | None: ...
+
+    def bury(self, learner: str, card_id: str, until: date) -> None: ...
+
+    def set_suspended(self, learner: str, card_id: str, suspended: bool) -> None: ...
+
+    def history(self, learner: str, card_id: str) -> list[Review]: ...
+
+
+class SessionOver(Exception):
+    """An action needs a current card but the queue is empty (a programming error)."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Per study day and learner: new cards to introduce, due reviews to do."""
+
+    new: int = 20
+    reviews: int = 200
+
+
+@dataclass(frozen=True)
+class Item:
+    """A card in the queue, with its state and what an answer to it now would be."""
+
+    card: Card
+    state: CardState
+    kind: ReviewKind  # LEARN (new card), REVIEW (due card) or REDRILL
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What is left: new and review cards of the first pass, re-drill answers pending."""
+
+    new: int
+    reviews: int
+    redrill: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.reviews + self.redrill
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The end of a session: what was saved (undone answers are not counted)."""
+
+    studied: int  # distinct cards answered
+    new: int  # answers of kind LEARN
+    reviews: int  # answers of kind REVIEW
+    redrills: int  # answers of kind REDRILL
+    answers: int
+    passed: int  # answers graded 3 or more
+    buried: int
+    suspended: int
+    seconds: int
+    streak: int  # study days in a row with at least one answer, up to today
+    due_tomorrow: int
+
+    @property
+    def passed_share(self) -> float | None:
+        return self.passed / self.answers if self.answers else None
+
+
+@dataclass(frozen=True)
+class _Done:
+    item: Item
+    review: Review
+    round: int
+    joined_redrill: bool
+
+
+def _direction_ok(card: Card, directions: frozenset[Direction]) -> bool:
+    return card.direction in directions
+
+
+def build_queue(
+    *,
+    redrill: Iterable[StudyCardLike],
+    due: Iterable[StudyCardLike],
+    new: Iterable[StudyCardLike],
+    studied_entries: Iterable[tuple[str, str]],
+    directions: frozenset[Direction] = frozenset(Direction),
+    new_limit: int,
+    review_limit: int,
+    rng: random.Random,
+) -> list[Item]:
+    """The first pass of a study day: leftover re-drill (shuffled), due cards, new cards.
+
+    `due` and `new` come in the store's order (most overdue first; deck order) and may
+    hold more cards than the limits: siblings of entries already studied today or already
+    queued are skipped before a limit is counted.
+    """
+    seen = set(studied_entries)
+    leftover = [
+        Item(s.card, s.state, ReviewKind.REDRILL)
+        for s in redrill
+        if _direction_ok(s.card, directions)
+    ]
+    rng.shuffle(leftover)
+    for item in leftover:
+        seen.add((item.card.deck, item.card.entry))
+    queue = list(leftover)
+    for cards, limit in ((due, review_limit), (new, new_limit)):
+        taken = 0
+        for s in cards:
+            if taken >= limit:
+                break
+            key = (s.card.deck, s.card.entry)
+            if key in seen or not _direction_ok(s.card, directions):
+                continue
+            seen.add(key)
+            kind = ReviewKind.LEARN if s.state.is_new else ReviewKind.REVIEW
+            queue.append(Item(s.card, s.state, kind))
+            taken += 1
+    return queue
+
+
+def current_streak(days: Iterable[date], today: date) -> int:
+    """Study days in a row with an answer, ending today (or yesterday if today has none yet)."""
+    studied = set(days)
+    day = today if today in studied else today - timedelta(days=1)
+    streak = 0
+    while day in studied:
+        streak += 1
+        day -= timedelta(days=1)
+    return streak
+
+
+class Session:
+    """One sitting of a learner on study day `day`. Create it with `Session.start`."""
+
+    def __init__(
+        self,
+        store: StudyStore,
+        *,
+        learner: str,
+        day: date,
+        queue: Sequence[Item],
+        rng: random.Random,
+    ) -> None:
+        self.store = store
+        self.learner = learner
+        self.day = day
+        self.rng = rng
+        self.round = 0  # 0: the first pass; 1, 2, ...: re-drill rounds
+        self._queue: list[Item] = list(queue)
+        self._next: list[Item] = []  # graded below 4 in this round: the next round
+        self._done: list[_Done] = []
+        self._last_card: str | None = None
+        self.buried: list[Card] = []
+        self.suspended: list[Card] = []
+
+    @classmethod
+    def start(
+        cls,
+        store: StudyStore,
+        *,
+        learner: str,
+        decks: Sequence[str],
+        day: date,
+        limits: Limits = Limits(),
+        directions: frozenset[Direction] = frozenset(Direction),
+        rng: random.Random | None = None,
+    ) -> Session:
+        """Build the day's queue from the store, counting what was already done today."""
+        rng = rng or random.Random()
+        done = store.done_today(learner, day)
+        new_left = max(0, limits.new - done.new)
+        reviews_left = max(0, limits.reviews - done.reviews)
+        studied = store.entries_studied(learner, day)
+        # Fetch enough to fill the limits after skipping siblings: each skipped card is
+        # the sibling of an entry studied today or of a card taken before it.
+        both = directions == frozenset(Direction)
+        extra = len(studied)
+
+        def fetch_limit(left: int) -> int:
+            if left == 0:
+                return 0
+            return 2 * left + extra if both else 2 * left + extra + 10_000
+
+        queue = build_queue(
+            redrill=store.redrill_cards(learner, decks, day),
+            due=store.due_cards(learner, decks, day, fetch_limit(reviews_left)),
+            new=store.new_cards(learner, decks, day, fetch_limit(new_left)),
+            studied_entries=studied,
+            directions=directions,
+            new_limit=new_left,
+            review_limit=reviews_left,
+            rng=rng,
+        )
+        return cls(store, learner=learner, day=day, queue=queue, rng=rng)
+
+    # -- the queue ---------------------------------------------------------------
+
+    def current(self) -> Item | None:
+        """The card to show now; starts the next re-drill round when a round is over."""
+        if not self._queue and self._next:
+            batch = list(self._next)
+            self.rng.shuffle(batch)
+            if len(batch) > 1 and batch[0].card.id == self._last_card:
+                batch.append(batch.pop(0))  # never the same card twice in a row
+            self._queue, self._next = batch, []
+            self.round += 1
+        return self._queue[0] if self._queue else None
+
+    @property
+    def finished(self) -> bool:
+        return self.current() is None
+
+    def progress(self) -> Progress:
+        """Cards left: first-pass new and reviews, and re-drill answers pending."""
+        self.current()
+        kinds = [item.kind for item in self._queue]
+        return Progress(
+            new=kinds.count(ReviewKind.LEARN),
+            reviews=kinds.count(ReviewKind.REVIEW),
+            redrill=kinds.count(ReviewKind.REDRILL) + len(self._next),
+        )
+
+    def _require(self) -> Item:
+        item = self.current()
+        if item is None:
+            raise SessionOver("no card left in this session")
+        return item
+
+    # -- actions -----------------------------------------------------------------
+
+    def preview(self) -> dict[Grade, int] | None:
+        """The next interval each grade would give the current card; None in the re-drill."""
+        item = self._require()
+        if item.kind is ReviewKind.REDRILL:
+            return None
+        return sm2.preview(item.state, self.day)
+
+    def answer(self, grade: Grade | int, *, now: datetime, answer_ms: int = 0) -> Review:
+        """Grade the current card; the answer is committed before this returns."""
+        item = self._require()
+        grade = Grade(grade)
+        before = item.state
+        after = before if item.kind is ReviewKind.REDRILL else sm2.review(before, grade, self.day)
+        review = Review(
+            learner=self.learner,
+            card_id=item.card.id,
+            at=now,
+            day=self.day,
+            grade=grade,
+            kind=item.kind,
+            before=before,
+            after=after,
+            answer_ms=max(0, answer_ms),
+        )
+        saved = self.store.record(review)
+        self._queue.pop(0)
+        joins = grade < REDRILL_BELOW
+        if joins:
+            self._next.append(Item(item.card, after, ReviewKind.REDRILL))
+        self._done.append(_Done(item, saved, self.round, joins))
+        self._last_card = item.card.id
+        return saved
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._done)
+
+    def undo(self) -> Item | None:
+        """Take back this session's last answer; its card becomes the current card again.
+
+        Returns the card to show, or None when this session has no answer to undo
+        (answers of earlier sessions are not undone from here).
+        """
+        if not self._done:
+            return None
+        done = self._done.pop()
+        self.store.undo_last(self.learner)
+        if done.round < self.round:
+            # The answer closed its round and the next one had begun (with no answers yet).
+            self._next = self._queue + self._next
+            self._queue = []
+            self.round = done.round
+        if done.joined_redrill:
+            for i in range(len(self._next) - 1, -1, -1):
+                if self._next[i].card.id == done.item.card.id:
+                    del self._next[i]
+                    break
+        self._queue.insert(0, done.item)
+        self._last_card = self._done[-1].item.card.id if self._done else None
+        return done.item
+
+    def _drop(self, card_id: str) -> None:
+        self._queue = [i for i in self._queue if i.card.id != card_id]
+        self._next = [i for i in self._next if i.card.id != card_id]
+
+    def bury(self) -> Card:
+        """Hide the current card until tomorrow (it leaves this session)."""
+        card = self._require().card
+        self.store.bury(self.learner, card.id, self.day + timedelta(days=1))
+        self._drop(card.id)
+        self.buried.append(card)
+        return card
+
+    def suspend(self) -> Card:
+        """Suspend the current card for this learner (it leaves this session)."""
+        card = self._require().card
+        self.store.set_suspended(self.learner, card.id, True)
+        self._drop(card.id)
+        self.suspended.append(card)
+        return card
+
+    def history(self) -> list[Review]:
+        """The logged answers of the current card, oldest first."""
+        return self.store.history(self.learner, self._require().card.id)
+
+    # -- the end -----------------------------------------------------------------
+
+    @property
+    def reviews(self) -> list[Review]:
+        """This session's saved answers, oldest first (undone ones removed)."""
+        return [d.review for d in self._done]
+
+    def summary(self, *, seconds: int, streak: int, due_tomorrow: int) -> Summary:
+        reviews = self.reviews
+        kinds = [r.kind for r in reviews]
+        return Summary(
+            studied=len({r.card_id for r in reviews}),
+            new=kinds.count(ReviewKind.LEARN),
+            reviews=kinds.count(ReviewKind.REVIEW),
+            redrills=kinds.count(ReviewKind.REDRILL),
+            answers=len(reviews),
+            passed=sum(1 for r in reviews if r.grade >= Grade.HARD),
+            buried=len(self.buried),
+            suspended=len(self.suspended),
+            seconds=max(0, seconds),
+            streak=streak,
+            due_tomorrow=due_tomorrow,
+        )
