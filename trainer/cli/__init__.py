@@ -67,6 +67,10 @@ def _register() -> None:
 
     cli.add_command(deck.deck)
 
+    from trainer.cli import export
+
+    cli.add_command(export.export)
+
 
 _register()
 
