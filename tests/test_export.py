@@ -497,3 +497,36 @@ def test_command_help_has_an_example() -> None:
     assert result.exit_code == 0
     assert "Usage: trainer export [OPTIONS] [SLUG]..." in result.output
     assert "    trainer export --combined\n" in result.output
+
+
+def test_progress_is_reported_per_note(tmp_path: Path) -> None:
+    steps: list[int] = []
+    written: list[str] = []
+    export_decks(
+        [FOUNDATIONAL, DEMO],
+        tmp_path,
+        on_progress=steps.append,
+        on_written=lambda result: written.append(result.path.name),
+    )
+    assert steps == [1, 1, 1]
+    assert written == ["foundational.apkg", "demoscene.apkg"]
+
+
+def test_command_shows_a_progress_bar_on_large_exports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries = tuple(
+        Entry(id=f"term-{i}", term=f"Term {i}", definition=f"Definition number {i}.")
+        for i in range(export_cli.LARGE_EXPORT_NOTES)
+    )
+    big = Deck("big", "Big", "", 1234567890, entries)
+    monkeypatch.setattr(export_cli, "_all_decks", lambda app: [big])
+    monkeypatch.setattr(export_cli, "_stderr_is_terminal", lambda: True)
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # let rich draw on the runner's stderr
+    monkeypatch.setenv("TTY_INTERACTIVE", "1")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["export", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Wrote {out}/big.apkg (500 notes, 1000 cards)\n"
+    assert "Exporting" in result.stderr
+    assert "500/500" in result.stderr

@@ -194,7 +194,13 @@ def deck_timestamp(deck: Deck) -> int:
     return FALLBACK_TIMESTAMP
 
 
-def build_anki_deck(deck: Deck, model: genanki.Model) -> genanki.Deck:
+Progress = Callable[[int], None]
+"""Called with the number of notes just built (for a progress bar)."""
+
+
+def build_anki_deck(
+    deck: Deck, model: genanki.Model, on_progress: Progress | None = None
+) -> genanki.Deck:
     """The genanki deck of one trainer deck: one note (two cards) per entry, in deck order."""
     anki_deck = genanki.Deck(
         deck.anki_deck_id, anki_deck_name(deck), field_html(_one_line(deck.description))
@@ -209,19 +215,25 @@ def build_anki_deck(deck: Deck, model: genanki.Model) -> genanki.Deck:
                 due=position,
             )
         )
+        if on_progress is not None:
+            on_progress(1)
     return anki_deck
 
 
-def export_deck(deck: Deck, out_dir: Path) -> ExportResult:
+def export_deck(deck: Deck, out_dir: Path, on_progress: Progress | None = None) -> ExportResult:
     """Write `<slug>.apkg` with one deck into `out_dir`."""
-    return _write_package([deck], out_dir / f"{deck.slug}.apkg", parent=False)
+    target = out_dir / f"{deck.slug}.apkg"
+    return _write_package([deck], target, parent=False, on_progress=on_progress)
 
 
 def export_combined(
-    decks: Sequence[Deck], out_dir: Path, filename: str = COMBINED_FILENAME
+    decks: Sequence[Deck],
+    out_dir: Path,
+    filename: str = COMBINED_FILENAME,
+    on_progress: Progress | None = None,
 ) -> ExportResult:
     """Write one package with every deck as a subdeck of `AI Music Glossary`."""
-    return _write_package(list(decks), out_dir / filename, parent=True)
+    return _write_package(list(decks), out_dir / filename, parent=True, on_progress=on_progress)
 
 
 def export_decks(
@@ -230,22 +242,21 @@ def export_decks(
     *,
     combined: bool = False,
     on_written: Callable[[ExportResult], None] | None = None,
+    on_progress: Progress | None = None,
 ) -> list[ExportResult]:
     """Write one package per deck (or, with `combined`, one package of all of them).
 
-    `on_written` is called after each package is in place (for progress display).
+    `on_written` is called after each package is in place; `on_progress` as notes are built.
     """
     if combined:
-        results = [export_combined(decks, out_dir)]
+        jobs = [(list(decks), out_dir / COMBINED_FILENAME, True)]
     else:
-        results = []
-        for deck in decks:
-            results.append(export_deck(deck, out_dir))
-            if on_written is not None:
-                on_written(results[-1])
-        return results
-    if on_written is not None:
-        on_written(results[0])
+        jobs = [([deck], out_dir / f"{deck.slug}.apkg", False) for deck in decks]
+    results: list[ExportResult] = []
+    for group, target, parent in jobs:
+        results.append(_write_package(group, target, parent=parent, on_progress=on_progress))
+        if on_written is not None:
+            on_written(results[-1])
     return results
 
 
@@ -270,7 +281,9 @@ def _write_error(out_dir: Path, error: OSError) -> ExportError:
     )
 
 
-def _write_package(decks: list[Deck], target: Path, *, parent: bool) -> ExportResult:
+def _write_package(
+    decks: list[Deck], target: Path, *, parent: bool, on_progress: Progress | None = None
+) -> ExportResult:
     """Build the collection in a temporary folder, zip it to a temporary name beside
     `target`, then rename it into place: a failure leaves no partial package behind."""
     out_dir = target.parent
@@ -278,7 +291,7 @@ def _write_package(decks: list[Deck], target: Path, *, parent: bool) -> ExportRe
     model = note_model()
     stamps = [deck_timestamp(deck) for deck in decks]
     newest = max(stamps, default=FALLBACK_TIMESTAMP)
-    anki_decks = [build_anki_deck(deck, model) for deck in decks]
+    anki_decks = [build_anki_deck(deck, model, on_progress) for deck in decks]
     notes = sum(len(anki_deck.notes) for anki_deck in anki_decks)
     cards = sum(len(note.cards) for anki_deck in anki_decks for note in anki_deck.notes)
 

@@ -55,12 +55,16 @@ def export(app: AppContext, slugs: tuple[str, ...], out_dir: Path, combined: boo
 
     decks = select_decks(_all_decks(app), list(slugs))
     total = sum(len(deck.entries) for deck in decks)
-    if total >= LARGE_EXPORT_NOTES and not combined and sys.stderr.isatty():
+    if total >= LARGE_EXPORT_NOTES and _stderr_is_terminal():
         # The bar is drawn on stderr; the written paths follow it on stdout.
-        for result in _export_with_progress(decks, out_dir, total):
+        for result in _export_with_progress(decks, out_dir, total, combined=combined):
             _echo(result)
     else:
         export_decks(decks, out_dir, combined=combined, on_written=_echo)
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
 
 
 def _all_decks(app: AppContext) -> list[Deck]:
@@ -74,17 +78,23 @@ def _all_decks(app: AppContext) -> list[Deck]:
     return load_bundled_decks()
 
 
-def _export_with_progress(decks: list[Deck], out_dir: Path, total: int) -> list[ExportResult]:
+def _export_with_progress(
+    decks: list[Deck], out_dir: Path, total: int, *, combined: bool
+) -> list[ExportResult]:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from trainer.export import export_decks
 
     columns = (TextColumn("Exporting"), BarColumn(), MofNCompleteColumn(), TextColumn("notes"))
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
+    console = Console(stderr=True)
+    with Progress(*columns, console=console, transient=True, redirect_stdout=False) as progress:
         task = progress.add_task("export", total=total)
         return export_decks(
-            decks, out_dir, on_written=lambda result: progress.advance(task, result.notes)
+            decks,
+            out_dir,
+            combined=combined,
+            on_progress=lambda notes: progress.advance(task, notes),
         )
 
 
