@@ -42,3 +42,7 @@ class StoreError(TrainerError):
 
 class ExportError(TrainerError):
     """An export could not be written."""
+
+
+class SettingsError(TrainerError):
+    """The settings file or a settings environment variable has a bad value."""

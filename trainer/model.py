@@ -138,3 +138,59 @@ class Review:
     after: CardState
     answer_ms: int = 0
     id: int | None = field(default=None, compare=False)  # assigned by the store
+
+
+@dataclass(frozen=True)
+class StudyCard:
+    """A card with the learner's state of it: what the study queue is made of."""
+
+    card: Card
+    state: CardState
+
+
+@dataclass(frozen=True)
+class DayCounts:
+    """Answers a learner logged on one study day, by kind."""
+
+    new: int = 0  # first answers ever (kind learn)
+    reviews: int = 0  # first answers of the day to cards studied before (kind review)
+    redrills: int = 0  # same-day repeats (kind redrill)
+
+    @property
+    def total(self) -> int:
+        return self.new + self.reviews + self.redrills
+
+
+@dataclass(frozen=True)
+class CardListing:
+    """One row of `trainer cards`: a card, its deck, and one learner's progress."""
+
+    id: str
+    deck: str
+    entry: str
+    term: str
+    direction: Direction
+    state: str  # new | learning | review | suspended | retired
+    reps: int  # n, successful repetitions in a row
+    ef: int  # hundredths
+    interval: int
+    due: date | None
+    lapses: int
+    leech: bool = False
+    front: str = ""
+    back: str = ""
+
+
+@dataclass(frozen=True)
+class DeckInfo:
+    """A deck as the store knows it: for `deck list` and deck selection."""
+
+    slug: str
+    title: str
+    description: str
+    anki_deck_id: int
+    bundled: bool
+    path: Path | None
+    active: bool
+    position: int
+    cards: int  # cards in the store that are not retired

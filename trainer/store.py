@@ -3,7 +3,8 @@
 ORM rows live in this module only; everything else sees the dataclasses of
 `trainer.model`. Datetimes are stored in UTC and come back timezone-aware.
 
-Schema (first release, migration "0001_initial"):
+Schema (migration "0001_initial", plus the queue indexes of "0002_queue_indexes";
+the migrations themselves are in trainer.migrations):
 
 - decks: one row per bundled or registered deck (slug, title, Anki deck id,
   where it comes from, the content hash of the file last synced).
@@ -18,9 +19,16 @@ Schema (first release, migration "0001_initial"):
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, cast
 
 from sqlalchemy import (
+    URL,
     BigInteger,
     Boolean,
     Date,
@@ -30,11 +38,44 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    Table,
     Text,
     TypeDecorator,
+    and_,
+    create_engine,
+    delete,
+    event,
+    exc,
+    false,
+    func,
+    insert,
+    inspect,
+    make_url,
+    or_,
+    select,
+    true,
+    update,
 )
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.sql import Select
+
+from trainer import migrations, sm2
+from trainer.errors import StoreError
+from trainer.model import (
+    Card,
+    CardListing,
+    CardState,
+    DayCounts,
+    Deck,
+    DeckInfo,
+    Direction,
+    Grade,
+    Review,
+    ReviewKind,
+    StudyCard,
+)
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -96,7 +137,10 @@ class CardRow(Base):
     ord: Mapped[int] = mapped_column(Integer, default=0)  # position in the deck
     retired: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    __table_args__ = (Index("ix_cards_deck_entry", "deck_slug", "entry_id"),)
+    __table_args__ = (
+        Index("ix_cards_deck_entry", "deck_slug", "entry_id"),
+        Index("ix_cards_deck_ord", "deck_slug", "ord"),
+    )
 
 
 class LearnerRow(Base):
@@ -121,7 +165,10 @@ class CardStateRow(Base):
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     leech: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    __table_args__ = (Index("ix_card_states_learner_due", "learner_id", "due"),)
+    __table_args__ = (
+        Index("ix_card_states_learner_due", "learner_id", "due"),
+        Index("ix_card_states_learner_redrill", "learner_id", "redrill_day"),
+    )
 
 
 class ReviewRow(Base):
@@ -149,4 +196,948 @@ class ReviewRow(Base):
     __table_args__ = (
         Index("ix_reviews_learner_day", "learner_id", "day"),
         Index("ix_reviews_learner_card", "learner_id", "card_id", "id"),
+        Index("ix_reviews_learner_id", "learner_id", "id"),
     )
+
+
+# --------------------------------------------------------------------------------------
+# The store: opening, answers, the queue, decks, browsing.
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000  # a second process on the same file waits this long for the lock
+
+DECKS = cast(Table, DeckRow.__table__)
+CARDS = cast(Table, CardRow.__table__)
+LEARNERS = cast(Table, LearnerRow.__table__)
+STATES = cast(Table, CardStateRow.__table__)
+REVIEWS = cast(Table, ReviewRow.__table__)
+
+
+def _new_id(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+@dataclass(frozen=True)
+class DeckSource:
+    """A deck file to sync: bundled with trainer, or registered by the learner."""
+
+    path: Path
+    bundled: bool
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """What a deck sync did."""
+
+    unchanged: tuple[str, ...] = ()  # slugs skipped: same content hash, not parsed
+    updated: tuple[str, ...] = ()  # slugs parsed and written (new or changed)
+    added_cards: int = 0
+    updated_cards: int = 0
+    retired_cards: int = 0
+    restored_cards: int = 0  # retired cards whose entry came back
+    problems: tuple[str, ...] = ()  # one line per file that could not be synced
+
+
+def _describe(path: Path | None, target: str) -> str:
+    return str(path) if path is not None else target
+
+
+def _split_target(target: str | Path) -> tuple[URL, Path | None]:
+    """The SQLAlchemy URL of `target` and, for a SQLite file, its path."""
+    if isinstance(target, str) and "://" in target:
+        try:
+            url = make_url(target)
+        except ArgumentError:
+            raise StoreError(
+                f"{target!r} is not a valid SQLAlchemy URL; pass a file path or a URL "
+                "such as sqlite:///progress.db"
+            ) from None
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            return url, Path(url.database).expanduser()
+        return url, None
+    path = Path(target).expanduser()
+    return URL.create("sqlite+pysqlite", database=str(path)), path
+
+
+def _check_file(path: Path) -> None:
+    """Refuse, without touching it, a file that is not a writable SQLite database."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StoreError(
+            f"cannot create the folder {path.parent} for the progress store: "
+            f"{error.strerror}; pass another file with --db"
+        ) from None
+    if not path.exists():
+        if not os.access(path.parent, os.W_OK):
+            raise StoreError(f"{path.parent} is read-only; pass another file with --db")
+        return
+    if not path.is_file():
+        raise StoreError(f"{path} is not a file; pass a SQLite file with --db")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_MAGIC))
+    except OSError as error:
+        raise StoreError(f"cannot read {path}: {error.strerror}") from None
+    if header and header != SQLITE_MAGIC:
+        raise StoreError(
+            f"{path} is not a SQLite database; move it away or pass another file with --db"
+        )
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise StoreError(
+            f"{path} is read-only; make it (and its folder) writable or pass another file with --db"
+        )
+
+
+def _sqlite_engine_events(engine: Engine) -> None:
+    """Per-connection pragmas, and real transactions (BEGIN IMMEDIATE for writes)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        # A write takes the lock up front, so a second writer waits (busy timeout)
+        # instead of failing on a read-to-write upgrade.
+        immediate = conn.get_execution_options().get("trainer_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _state(n: int, ef: int, interval: int, due: date | None, lapses: int) -> CardState:
+    return CardState(n=n, ef=ef, interval=interval, due=due, lapses=lapses)
+
+
+def _card(row: Any) -> Card:
+    return Card(
+        id=row.id,
+        deck=row.deck_slug,
+        entry=row.entry_id,
+        direction=Direction(row.direction),
+        front=row.front,
+        back=row.back,
+        term=row.term,
+        ord=row.ord,
+    )
+
+
+def _slugs(decks: Sequence[str | Deck | DeckInfo] | None) -> list[str]:
+    return [d if isinstance(d, str) else d.slug for d in decks or ()]
+
+
+def listing_state(*, retired: bool, suspended: bool, n: int, due: date | None) -> str:
+    """The `trainer cards` state of a card: retired, suspended, new, learning (n < 2), review."""
+    if retired:
+        return "retired"
+    if suspended:
+        return "suspended"
+    if due is None:
+        return "new"
+    return "learning" if n < 2 else "review"
+
+
+CARD_COLUMNS = (
+    CARDS.c.id,
+    CARDS.c.deck_slug,
+    CARDS.c.entry_id,
+    CARDS.c.direction,
+    CARDS.c.front,
+    CARDS.c.back,
+    CARDS.c.term,
+    CARDS.c.ord,
+)
+STATE_COLUMNS = (STATES.c.n, STATES.c.ef, STATES.c.interval, STATES.c.due, STATES.c.lapses)
+
+
+class Store:
+    """A learner-aware progress store over one database (see the module docstring)."""
+
+    def __init__(self, engine: Engine, where: str) -> None:
+        self.engine = engine
+        self.where = where  # the file or URL, for messages
+        self._learner_ids: dict[str, int] = {}
+
+    # -- opening ------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, target: str | Path) -> Store:
+        """Open (creating if needed) the store at a file path or SQLAlchemy URL and migrate it.
+
+        Raises StoreError, leaving the file untouched, if it is not a SQLite
+        database, is corrupt or read-only, or was written by a newer trainer.
+        """
+        url, path = _split_target(target)
+        where = _describe(path, str(target))
+        if path is not None:
+            _check_file(path)
+        try:
+            engine = create_engine(url)
+        except (ArgumentError, ImportError) as error:
+            raise StoreError(f"cannot use the store {where}: {error}") from None
+        if engine.dialect.name == "sqlite":
+            _sqlite_engine_events(engine)
+        store = cls(engine, where)
+        try:
+            store._prepare()
+        except BaseException:
+            engine.dispose()
+            raise
+        return store
+
+    def _prepare(self) -> None:
+        try:
+            with self.engine.connect() as conn:
+                names = migrations.applied(conn)
+                if names is None and inspect(conn).get_table_names():
+                    raise StoreError(
+                        f"{self.where} is a database but not a trainer progress store; "
+                        "pass another file with --db"
+                    )
+                newer = migrations.unknown(names or [])
+                if newer:
+                    raise StoreError(
+                        f"{self.where} was written by a newer trainer (unknown schema migration "
+                        f"{newer[0]!r}); upgrade trainer to use it"
+                    )
+            if self.engine.dialect.name == "sqlite":
+                raw = self.engine.raw_connection()  # outside any transaction
+                try:
+                    raw.cursor().execute("PRAGMA journal_mode = WAL")
+                finally:
+                    raw.close()
+            migrations.migrate(self.engine.connect)
+        except StoreError:
+            raise
+        except exc.OperationalError as error:
+            message = str(error.orig) if error.orig is not None else str(error)
+            if "readonly" in message or "read-only" in message:
+                raise StoreError(
+                    f"{self.where} is read-only; make it writable or pass another file with --db"
+                ) from None
+            raise StoreError(f"cannot open the store {self.where}: {message}") from None
+        except exc.DatabaseError as error:
+            message = str(error.orig) if error.orig is not None else str(error)
+            raise StoreError(
+                f"{self.where} is corrupt ({message}); restore it from a backup "
+                "or pass another file with --db"
+            ) from None
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction (BEGIN IMMEDIATE on SQLite), committed on leaving."""
+        with self.engine.connect() as conn:
+            conn.execution_options(trainer_write=True)
+            with conn.begin():
+                yield conn
+
+    # -- learners -----------------------------------------------------------------------
+
+    def _learner_id(self, conn: Connection, name: str, *, create: bool) -> int | None:
+        cached = self._learner_ids.get(name)
+        if cached is not None:
+            return cached
+        found = conn.execute(select(LEARNERS.c.id).where(LEARNERS.c.name == name)).scalar()
+        if found is None and create:
+            # Cached by the caller once its transaction has committed.
+            return _new_id(conn.execute(insert(LEARNERS).values(name=name)))
+        if found is not None:
+            self._learner_ids[name] = int(found)
+        return None if found is None else int(found)
+
+    def learners(self) -> list[str]:
+        with self.engine.connect() as conn:
+            return list(conn.execute(select(LEARNERS.c.name).order_by(LEARNERS.c.name)).scalars())
+
+    # -- answers ------------------------------------------------------------------------
+
+    def card_state(self, learner: str, card_id: str) -> CardState:
+        """The learner's state of a card (a fresh CardState for a new card or unknown learner)."""
+        with self.engine.connect() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return CardState()
+            row = conn.execute(
+                select(*STATE_COLUMNS).where(
+                    STATES.c.learner_id == lid, STATES.c.card_id == card_id
+                )
+            ).first()
+        return CardState() if row is None else _state(*row)
+
+    def card(self, card_id: str) -> Card | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(*CARD_COLUMNS).where(CARDS.c.id == card_id)).first()
+        return None if row is None else _card(row)
+
+    def record(self, review: Review) -> Review:
+        """Log one answer and apply its new state, in one committed transaction.
+
+        Sets the card's re-drill day (grade < 4: in `review.day`'s re-drill; 4-5: out)
+        and tags it a leech when this answer brings its lapses to 8, 12, 16, ...
+        Returns the review with its log id.
+        """
+        before, after = review.before, review.after
+        with self._write() as conn:
+            lid = self._learner_id(conn, review.learner, create=True)
+            assert lid is not None
+            review_id = _new_id(
+                conn.execute(
+                    insert(REVIEWS).values(
+                        learner_id=lid,
+                        card_id=review.card_id,
+                        at=review.at,
+                        day=review.day,
+                        grade=int(review.grade),
+                        kind=str(review.kind),
+                        n_before=before.n,
+                        ef_before=before.ef,
+                        interval_before=before.interval,
+                        due_before=before.due,
+                        lapses_before=before.lapses,
+                        n_after=after.n,
+                        ef_after=after.ef,
+                        interval_after=after.interval,
+                        due_after=after.due,
+                        lapses_after=after.lapses,
+                        answer_ms=review.answer_ms,
+                    )
+                )
+            )
+            values: dict[str, Any] = {
+                "n": after.n,
+                "ef": after.ef,
+                "interval": after.interval,
+                "due": after.due,
+                "lapses": after.lapses,
+                "redrill_day": review.day if sm2.in_redrill(review.grade) else None,
+            }
+            leech = sm2.is_leech_lapse(before.lapses, after.lapses)
+            if leech:
+                values["leech"] = True
+            updated = conn.execute(
+                update(STATES)
+                .where(STATES.c.learner_id == lid, STATES.c.card_id == review.card_id)
+                .values(**values)
+            )
+            if updated.rowcount == 0:
+                values.setdefault("leech", False)
+                conn.execute(
+                    insert(STATES).values(
+                        learner_id=lid,
+                        card_id=review.card_id,
+                        buried_until=None,
+                        suspended=False,
+                        **values,
+                    )
+                )
+        self._learner_ids[review.learner] = lid
+        return replace(review, id=review_id)
+
+    def _review(self, learner: str, row: Any) -> Review:
+        return Review(
+            learner=learner,
+            card_id=row.card_id,
+            at=row.at,
+            day=row.day,
+            grade=Grade(row.grade),
+            kind=ReviewKind(row.kind),
+            before=_state(
+                row.n_before, row.ef_before, row.interval_before, row.due_before, row.lapses_before
+            ),
+            after=_state(
+                row.n_after, row.ef_after, row.interval_after, row.due_after, row.lapses_after
+            ),
+            answer_ms=row.answer_ms,
+            id=row.id,
+        )
+
+    def undo_last(self, learner: str) -> Review | None:
+        """Take back the learner's last logged answer: restore the state before it.
+
+        Deletes the log row and recomputes the card's re-drill day from the answers
+        left in the log, in one transaction. Returns the undone review (None if
+        the learner has no answer to undo).
+        """
+        with self._write() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return None
+            row = conn.execute(
+                select(REVIEWS).where(REVIEWS.c.learner_id == lid).order_by(REVIEWS.c.id.desc())
+            ).first()
+            if row is None:
+                return None
+            review = self._review(learner, row)
+            previous = conn.execute(
+                select(REVIEWS.c.grade, REVIEWS.c.day)
+                .where(
+                    REVIEWS.c.learner_id == lid,
+                    REVIEWS.c.card_id == review.card_id,
+                    REVIEWS.c.id < review.id,
+                )
+                .order_by(REVIEWS.c.id.desc())
+                .limit(1)
+            ).first()
+            redrill_day = (
+                previous.day if previous is not None and sm2.in_redrill(previous.grade) else None
+            )
+            before = review.before
+            conn.execute(
+                update(STATES)
+                .where(STATES.c.learner_id == lid, STATES.c.card_id == review.card_id)
+                .values(
+                    n=before.n,
+                    ef=before.ef,
+                    interval=before.interval,
+                    due=before.due,
+                    lapses=before.lapses,
+                    redrill_day=redrill_day,
+                    leech=before.lapses >= 8,
+                )
+            )
+            conn.execute(delete(REVIEWS).where(REVIEWS.c.id == review.id))
+        return review
+
+    def history(self, learner: str, card_id: str) -> list[Review]:
+        """The learner's logged answers to a card, oldest first."""
+        with self.engine.connect() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return []
+            rows = conn.execute(
+                select(REVIEWS)
+                .where(REVIEWS.c.learner_id == lid, REVIEWS.c.card_id == card_id)
+                .order_by(REVIEWS.c.id)
+            )
+            return [self._review(learner, row) for row in rows]
+
+    def rebuild_states(self, learner: str) -> dict[str, CardState]:
+        """Every card's current state, from the review log alone (the last `after` per card)."""
+        states: dict[str, CardState] = {}
+        with self.engine.connect() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return states
+            rows = conn.execute(
+                select(
+                    REVIEWS.c.card_id,
+                    REVIEWS.c.n_after,
+                    REVIEWS.c.ef_after,
+                    REVIEWS.c.interval_after,
+                    REVIEWS.c.due_after,
+                    REVIEWS.c.lapses_after,
+                )
+                .where(REVIEWS.c.learner_id == lid)
+                .order_by(REVIEWS.c.id)
+            )
+            for card_id, *values in rows:
+                states[card_id] = _state(*values)
+        return states
+
+    def _set_flags(self, learner: str, card_id: str, **values: Any) -> None:
+        with self._write() as conn:
+            lid = self._learner_id(conn, learner, create=True)
+            assert lid is not None
+            updated = conn.execute(
+                update(STATES)
+                .where(STATES.c.learner_id == lid, STATES.c.card_id == card_id)
+                .values(**values)
+            )
+            if updated.rowcount == 0:
+                row = {
+                    "n": 0,
+                    "ef": sm2.EF_START,
+                    "interval": 0,
+                    "due": None,
+                    "lapses": 0,
+                    "redrill_day": None,
+                    "buried_until": None,
+                    "suspended": False,
+                    "leech": False,
+                }
+                row.update(values)
+                conn.execute(insert(STATES).values(learner_id=lid, card_id=card_id, **row))
+        self._learner_ids[learner] = lid
+
+    def bury(self, learner: str, card_id: str, until: date) -> None:
+        """Hide the card from the learner's queues before study day `until`."""
+        self._set_flags(learner, card_id, buried_until=until)
+
+    def set_suspended(self, learner: str, card_id: str, suspended: bool) -> None:
+        self._set_flags(learner, card_id, suspended=suspended)
+
+    # -- queue inputs -------------------------------------------------------------------
+
+    def _queue(
+        self,
+        lid: int,
+        decks: Sequence[str | Deck | DeckInfo] | None,
+        day: date,
+        *,
+        new: bool,
+    ) -> Select[Any]:
+        """Cards of active decks, not retired, not suspended, not buried after `day`."""
+        joined = CARDS.join(DECKS, DECKS.c.slug == CARDS.c.deck_slug)
+        if new:
+            joined = joined.outerjoin(
+                STATES, and_(STATES.c.card_id == CARDS.c.id, STATES.c.learner_id == lid)
+            )
+        else:
+            joined = STATES.join(joined, CARDS.c.id == STATES.c.card_id)
+        query = (
+            select(*CARD_COLUMNS, *STATE_COLUMNS)
+            .select_from(joined)
+            .where(
+                CARDS.c.retired == false(),
+                DECKS.c.active == true(),
+                or_(STATES.c.suspended.is_(None), STATES.c.suspended == false()),
+                or_(STATES.c.buried_until.is_(None), STATES.c.buried_until <= day),
+            )
+        )
+        slugs = _slugs(decks)
+        if slugs:
+            query = query.where(CARDS.c.deck_slug.in_(slugs))
+        return query
+
+    def _study_cards(self, query: Select[Any]) -> list[StudyCard]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        out = []
+        for row in rows:
+            state = CardState() if row.n is None else _state(*row[-5:])
+            out.append(StudyCard(card=_card(row), state=state))
+        return out
+
+    def _lid_or_none(self, learner: str) -> int | None:
+        with self.engine.connect() as conn:
+            return self._learner_id(conn, learner, create=False)
+
+    def redrill_cards(
+        self, learner: str, decks: Sequence[str | Deck | DeckInfo] | None, day: date
+    ) -> list[StudyCard]:
+        """Cards in the learner's re-drill of `day` (graded below 4 and not yet 4+ again)."""
+        lid = self._lid_or_none(learner)
+        if lid is None:
+            return []
+        query = self._queue(lid, decks, day, new=False).where(
+            STATES.c.learner_id == lid, STATES.c.redrill_day == day
+        )
+        return self._study_cards(query.order_by(DECKS.c.position, CARDS.c.ord))
+
+    def due_cards(
+        self,
+        learner: str,
+        decks: Sequence[str | Deck | DeckInfo] | None,
+        day: date,
+        limit: int | None = None,
+    ) -> list[StudyCard]:
+        """Cards due on or before `day`, most overdue first, then deck order.
+
+        `decks` (slugs or decks) limits the decks; None or empty means every active deck.
+        """
+        lid = self._lid_or_none(learner)
+        if lid is None:
+            return []
+        query = (
+            self._queue(lid, decks, day, new=False)
+            .where(STATES.c.learner_id == lid, STATES.c.due.is_not(None), STATES.c.due <= day)
+            .order_by(STATES.c.due, DECKS.c.position, CARDS.c.ord)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return self._study_cards(query)
+
+    def new_cards(
+        self,
+        learner: str,
+        decks: Sequence[str | Deck | DeckInfo] | None,
+        day: date,
+        limit: int | None = None,
+    ) -> list[StudyCard]:
+        """Cards the learner has never graded, in deck order then card order."""
+        lid = self._lid_or_none(learner)
+        query = self._queue(lid or 0, decks, day, new=True).where(STATES.c.due.is_(None))
+        query = query.order_by(DECKS.c.position, CARDS.c.ord)
+        if limit is not None:
+            query = query.limit(limit)
+        return self._study_cards(query)
+
+    def done_today(self, learner: str, day: date) -> DayCounts:
+        """How many answers of each kind the learner logged on study day `day`."""
+        with self.engine.connect() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return DayCounts()
+            rows = conn.execute(
+                select(REVIEWS.c.kind, func.count())
+                .where(REVIEWS.c.learner_id == lid, REVIEWS.c.day == day)
+                .group_by(REVIEWS.c.kind)
+            ).all()
+        counts = {kind: int(count) for kind, count in rows}
+        return DayCounts(
+            new=counts.get(ReviewKind.LEARN.value, 0),
+            reviews=counts.get(ReviewKind.REVIEW.value, 0),
+            redrills=counts.get(ReviewKind.REDRILL.value, 0),
+        )
+
+    def entries_studied(self, learner: str, day: date) -> set[tuple[str, str]]:
+        """(deck, entry) pairs the learner answered on `day`, for burying sibling cards."""
+        with self.engine.connect() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return set()
+            rows = conn.execute(
+                select(CARDS.c.deck_slug, CARDS.c.entry_id)
+                .select_from(REVIEWS.join(CARDS, CARDS.c.id == REVIEWS.c.card_id))
+                .where(REVIEWS.c.learner_id == lid, REVIEWS.c.day == day)
+                .distinct()
+            ).all()
+        return {(deck, entry) for deck, entry in rows}
+
+    # -- decks --------------------------------------------------------------------------
+
+    def sync_decks(self, files: Sequence[DeckSource]) -> SyncReport:
+        """Bring the store's decks and cards in line with deck files, cheaply.
+
+        Each file's bytes are hashed; a file whose hash matches the one stored for
+        its path is skipped without parsing. A new or changed file is parsed and
+        its cards written: new entries get new cards, edited ones keep their id
+        and so their progress, cards whose entry left the file are retired (and
+        come back with their progress if it returns). Deck position follows the
+        order of `files`. A file that cannot be read or parsed is reported in
+        `problems` and its deck left as it was. Bundled decks no longer among the
+        bundled files are deactivated.
+        """
+        from trainer.decks import file_hash, parse_deck
+        from trainer.errors import DeckFormatError
+
+        unchanged: list[str] = []
+        updated: list[str] = []
+        problems: list[str] = []
+        totals = {"added": 0, "updated": 0, "retired": 0, "restored": 0}
+        with self.engine.connect() as conn:
+            rows = {
+                row.path: row
+                for row in conn.execute(
+                    select(
+                        DECKS.c.slug,
+                        DECKS.c.path,
+                        DECKS.c.content_hash,
+                        DECKS.c.position,
+                        DECKS.c.active,
+                        DECKS.c.bundled,
+                    )
+                )
+                if row.path is not None
+            }
+        seen_slugs: dict[str, Path] = {}
+        for position, source in enumerate(files):
+            key = str(source.path)
+            try:
+                data = source.path.read_bytes()
+            except OSError as error:
+                problems.append(f"{source.path}: cannot read the deck file ({error.strerror})")
+                continue
+            digest = file_hash(data)
+            known = rows.get(key)
+            if known is not None and known.content_hash == digest and known.active:
+                unchanged.append(known.slug)
+                seen_slugs[known.slug] = source.path
+                if known.position != position or known.bundled != source.bundled:
+                    with self._write() as conn:
+                        conn.execute(
+                            update(DECKS)
+                            .where(DECKS.c.slug == known.slug)
+                            .values(position=position, bundled=source.bundled)
+                        )
+                continue
+            try:
+                deck = parse_deck(source.path)
+            except DeckFormatError as error:
+                problems.append(str(error))
+                continue
+            if deck.slug in seen_slugs:
+                problems.append(
+                    f"{source.path}: deck slug {deck.slug!r} is already used by "
+                    f"{seen_slugs[deck.slug]}; give this deck another slug"
+                )
+                continue
+            seen_slugs[deck.slug] = source.path
+            with self._write() as conn:
+                counts = self._write_deck(
+                    conn, deck, source=source, digest=digest, position=position
+                )
+            for name, count in counts.items():
+                totals[name] += count
+            updated.append(deck.slug)
+        if any(source.bundled for source in files):
+            with self._write() as conn:
+                conn.execute(
+                    update(DECKS)
+                    .where(
+                        DECKS.c.bundled == true(),
+                        DECKS.c.active == true(),
+                        DECKS.c.slug.not_in(list(seen_slugs)),
+                    )
+                    .values(active=False)
+                )
+        return SyncReport(
+            unchanged=tuple(unchanged),
+            updated=tuple(updated),
+            added_cards=totals["added"],
+            updated_cards=totals["updated"],
+            retired_cards=totals["retired"],
+            restored_cards=totals["restored"],
+            problems=tuple(problems),
+        )
+
+    def _write_deck(
+        self, conn: Connection, deck: Deck, *, source: DeckSource, digest: str, position: int
+    ) -> dict[str, int]:
+        from trainer.cards import cards_for_deck
+
+        deck_values = {
+            "title": deck.title,
+            "description": deck.description,
+            "anki_deck_id": deck.anki_deck_id,
+            "bundled": source.bundled,
+            "path": str(source.path),
+            "active": True,
+            "content_hash": digest,
+            "position": position,
+        }
+        found = conn.execute(
+            update(DECKS).where(DECKS.c.slug == deck.slug).values(**deck_values)
+        ).rowcount
+        if not found:
+            conn.execute(insert(DECKS).values(slug=deck.slug, **deck_values))
+        existing = {
+            row.id: row
+            for row in conn.execute(
+                select(*CARD_COLUMNS, CARDS.c.retired).where(CARDS.c.deck_slug == deck.slug)
+            )
+        }
+        counts = {"added": 0, "updated": 0, "retired": 0, "restored": 0}
+        fresh = cards_for_deck(deck)
+        for card in fresh:
+            values = {
+                "deck_slug": deck.slug,
+                "entry_id": card.entry,
+                "direction": str(card.direction),
+                "term": card.term,
+                "front": card.front,
+                "back": card.back,
+                "ord": card.ord,
+                "retired": False,
+            }
+            old = existing.get(card.id)
+            if old is None:
+                conn.execute(insert(CARDS).values(id=card.id, **values))
+                counts["added"] += 1
+                continue
+            if old.retired:
+                counts["restored"] += 1
+            elif (old.term, old.front, old.back, old.ord) != (
+                card.term,
+                card.front,
+                card.back,
+                card.ord,
+            ):
+                counts["updated"] += 1
+            else:
+                continue
+            conn.execute(update(CARDS).where(CARDS.c.id == card.id).values(**values))
+        gone = [
+            card_id
+            for card_id, row in existing.items()
+            if not row.retired and card_id not in {card.id for card in fresh}
+        ]
+        if gone:
+            conn.execute(update(CARDS).where(CARDS.c.id.in_(gone)).values(retired=True))
+            counts["retired"] = len(gone)
+        return counts
+
+    def register_deck(self, path: Path, deck: Deck) -> None:
+        """Add (or re-activate) a learner's own deck file, after the bundled and registered ones.
+
+        Raises StoreError if a different active deck already uses the slug.
+        """
+        from trainer.decks import file_hash
+
+        path = Path(path).resolve()
+        with self._write() as conn:
+            clash = conn.execute(
+                select(DECKS.c.path, DECKS.c.bundled).where(
+                    DECKS.c.slug == deck.slug, DECKS.c.active == true()
+                )
+            ).first()
+            if clash is not None and clash.path != str(path):
+                owner = "a bundled deck" if clash.bundled else f"the deck file {clash.path}"
+                raise StoreError(
+                    f"deck slug {deck.slug!r} is already used by {owner}; give {path} another slug"
+                )
+            last = conn.execute(select(func.max(DECKS.c.position))).scalar()
+            position = 0 if last is None else int(last) + 1
+            self._write_deck(
+                conn,
+                deck,
+                source=DeckSource(path, bundled=False),
+                digest=file_hash(path.read_bytes()),
+                position=position,
+            )
+
+    def remove_deck(self, slug: str) -> bool:
+        """Stop using a registered deck (its cards and progress stay, inactive).
+
+        Returns False if no active deck has that slug. Raises StoreError for a bundled deck.
+        """
+        with self._write() as conn:
+            row = conn.execute(
+                select(DECKS.c.bundled).where(DECKS.c.slug == slug, DECKS.c.active == true())
+            ).first()
+            if row is None:
+                return False
+            if row.bundled:
+                raise StoreError(f"{slug!r} is a bundled deck and cannot be removed")
+            conn.execute(update(DECKS).where(DECKS.c.slug == slug).values(active=False))
+        return True
+
+    def registered_paths(self) -> list[Path]:
+        """Files of the active registered (non-bundled) decks, in registration order."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(
+                select(DECKS.c.path)
+                .where(DECKS.c.bundled == false(), DECKS.c.active == true())
+                .order_by(DECKS.c.position, DECKS.c.slug)
+            ).scalars()
+            return [Path(path) for path in rows if path]
+
+    def deck_infos(self, *, include_inactive: bool = False) -> list[DeckInfo]:
+        """Decks in deck order, with their count of cards that are not retired."""
+        live = (
+            select(CARDS.c.deck_slug, func.count().label("cards"))
+            .where(CARDS.c.retired == false())
+            .group_by(CARDS.c.deck_slug)
+            .subquery()
+        )
+        query = (
+            select(DECKS, func.coalesce(live.c.cards, 0).label("live"))
+            .select_from(DECKS.outerjoin(live, live.c.deck_slug == DECKS.c.slug))
+            .order_by(DECKS.c.position, DECKS.c.slug)
+        )
+        if not include_inactive:
+            query = query.where(DECKS.c.active == true())
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        return [
+            DeckInfo(
+                slug=row.slug,
+                title=row.title,
+                description=row.description,
+                anki_deck_id=int(row.anki_deck_id),
+                bundled=bool(row.bundled),
+                path=Path(row.path) if row.path else None,
+                active=bool(row.active),
+                position=row.position,
+                cards=int(row.live),
+            )
+            for row in rows
+        ]
+
+    # -- browsing -----------------------------------------------------------------------
+
+    def list_cards(
+        self,
+        learner: str,
+        *,
+        decks: Sequence[str | Deck | DeckInfo] | None = None,
+        due_on: date | None = None,
+        state: str | None = None,
+        search: str | None = None,
+        leeches: bool = False,
+    ) -> list[CardListing]:
+        """Cards of active decks with the learner's progress, in deck and card order.
+
+        `due_on`: only cards due on or before that study day; `state`: new, learning,
+        review, suspended or retired; `search`: case-insensitive text in the id,
+        term, front or back; `leeches`: only cards tagged as leeches.
+        """
+        lid = self._lid_or_none(learner) or 0
+        joined = CARDS.join(DECKS, DECKS.c.slug == CARDS.c.deck_slug).outerjoin(
+            STATES, and_(STATES.c.card_id == CARDS.c.id, STATES.c.learner_id == lid)
+        )
+        query = (
+            select(
+                *CARD_COLUMNS,
+                CARDS.c.retired,
+                *STATE_COLUMNS,
+                STATES.c.suspended,
+                STATES.c.leech,
+            )
+            .select_from(joined)
+            .where(DECKS.c.active == true())
+            .order_by(DECKS.c.position, CARDS.c.ord)
+        )
+        slugs = _slugs(decks)
+        if slugs:
+            query = query.where(CARDS.c.deck_slug.in_(slugs))
+        if due_on is not None:
+            query = query.where(STATES.c.due.is_not(None), STATES.c.due <= due_on)
+        if leeches:
+            query = query.where(STATES.c.leech == true())
+        if search:
+            needle = search.lower()
+            query = query.where(
+                or_(
+                    *(
+                        func.lower(column).contains(needle, autoescape=True)
+                        for column in (CARDS.c.id, CARDS.c.term, CARDS.c.front, CARDS.c.back)
+                    )
+                )
+            )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        listings = []
+        for row in rows:
+            kind = listing_state(
+                retired=bool(row.retired),
+                suspended=bool(row.suspended),
+                n=row.n or 0,
+                due=row.due,
+            )
+            if state is not None and kind != state:
+                continue
+            listings.append(
+                CardListing(
+                    id=row.id,
+                    deck=row.deck_slug,
+                    entry=row.entry_id,
+                    term=row.term,
+                    direction=Direction(row.direction),
+                    state=kind,
+                    reps=row.n or 0,
+                    ef=sm2.EF_START if row.ef is None else row.ef,
+                    interval=row.interval or 0,
+                    due=row.due,
+                    lapses=row.lapses or 0,
+                    leech=bool(row.leech),
+                    front=row.front,
+                    back=row.back,
+                )
+            )
+        return listings

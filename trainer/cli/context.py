@@ -2,15 +2,76 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+import click
+
+from trainer import paths
+from trainer.settings import Settings, load_settings
+from trainer.studyday import study_day
+
+if TYPE_CHECKING:
+    from trainer.model import Deck
+    from trainer.store import Store
 
 
 @dataclass
 class AppContext:
     db: str | None
     learner: str
+    _store: Store | None = field(default=None, init=False, repr=False)
 
     def now(self) -> datetime:
         """The only clock in the program: commands read it here and pass it down."""
         return datetime.now(UTC)
+
+    @cached_property
+    def settings(self) -> Settings:
+        """settings.toml and the TRAINER_TZ / TRAINER_ROLLOVER_HOUR environment, read once."""
+        return load_settings()
+
+    def today(self) -> date:
+        """The current study day in the learner's time zone, after the rollover hour."""
+        return study_day(self.now(), self.settings.timezone, self.settings.rollover_hour)
+
+    def store_target(self) -> str:
+        """--db / TRAINER_DB, else progress.db in the data folder."""
+        return self.db or str(paths.default_store_path())
+
+    def open_store(self) -> Store:
+        """Open the progress store (once per command) and sync the bundled and registered decks.
+
+        The store is closed when the command ends. Decks that cannot be synced are
+        reported on stderr, one line each; their cards stay as they were.
+        """
+        if self._store is not None:
+            return self._store
+        from trainer.catalog import bundled_deck_files
+        from trainer.store import DeckSource, Store
+
+        store = Store.open(self.store_target())
+        self._store = store
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.call_on_close(self.close_store)
+        sources = [DeckSource(path, bundled=True) for path in bundled_deck_files()]
+        sources += [DeckSource(path, bundled=False) for path in store.registered_paths()]
+        report = store.sync_decks(sources)
+        for problem in report.problems:
+            click.echo(f"Warning: {problem}", err=True)
+        return store
+
+    def close_store(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def all_decks(self) -> list[Deck]:
+        """The bundled decks, then the active registered ones, parsed, in deck order."""
+        from trainer.catalog import bundled_deck_files, load_decks
+
+        store = self.open_store()
+        return load_decks([*bundled_deck_files(), *store.registered_paths()])

@@ -1,0 +1,79 @@
+"""Helpers for the store tests: small deck files, an opened store, answering cards."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from trainer import sm2
+from trainer.model import CardState, Grade, Review, ReviewKind
+from trainer.store import DeckSource, Store
+
+NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+DAY = date(2026, 3, 1)
+
+
+def deck_text(slug: str, entries: list[tuple[str, str, str]], anki_id: int = 1_000_000_001) -> str:
+    """A deck file with entries (id, term, definition)."""
+    lines = [
+        f'slug = "{slug}"',
+        f'title = "{slug.title()}"',
+        'description = "A deck for tests."',
+        f"anki_deck_id = {anki_id}",
+    ]
+    for entry_id, term, definition in entries:
+        lines += [
+            "",
+            "[[entry]]",
+            f'id = "{entry_id}"',
+            f'term = "{term}"',
+            f'definition = "{definition}"',
+            'source = "authored"',
+        ]
+    return "\n".join(lines) + "\n"
+
+
+ALPHA = [
+    ("one", "One", "The first number."),
+    ("two", "Two", "The second number."),
+    ("three", "Three", "The third number."),
+]
+BETA = [("red", "Red", "A warm colour."), ("blue", "Blue", "A cool colour.")]
+
+
+def write_deck(folder: Path, slug: str, entries: list[tuple[str, str, str]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{slug}.toml"
+    path.write_text(deck_text(slug, entries, 1_000_000_000 + len(slug)), encoding="utf-8")
+    return path
+
+
+def open_with_decks(tmp_path: Path) -> tuple[Store, list[DeckSource]]:
+    """A store at tmp_path/progress.db synced with decks alpha (3 entries) and beta (2)."""
+    sources = [
+        DeckSource(write_deck(tmp_path / "decks", "alpha", ALPHA), bundled=True),
+        DeckSource(write_deck(tmp_path / "decks", "beta", BETA), bundled=True),
+    ]
+    store = Store.open(tmp_path / "progress.db")
+    store.sync_decks(sources)
+    return store, sources
+
+
+def answer(
+    store: Store,
+    card_id: str,
+    grade: int,
+    day: date = DAY,
+    *,
+    learner: str = "ada",
+    redrill: bool = False,
+) -> Review:
+    """Answer a card the way a session does: first answer of a day schedules, re-drill logs."""
+    before = store.card_state(learner, card_id)
+    if redrill:
+        after, kind = before, ReviewKind.REDRILL
+    else:
+        after = sm2.review(before, Grade(grade), day)
+        kind = ReviewKind.LEARN if before == CardState() else ReviewKind.REVIEW
+    at = datetime.combine(day, NOW.timetz())
+    return store.record(Review(learner, card_id, at, day, Grade(grade), kind, before, after, 1500))

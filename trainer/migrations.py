@@ -1,0 +1,189 @@
+"""Named schema migrations of the progress store, run in order whenever it is opened.
+
+Each migration is a function over a connection, recorded by name in the
+`schema_migrations` table once it has run (in the same transaction). A store
+whose table names a migration this list does not know was written by a newer
+trainer: the store refuses to open it instead of guessing.
+
+Migrations are frozen: 0001 spells out the first release's tables itself (it
+does not use the ORM classes in trainer.store, which follow the latest schema),
+so a store made by any release upgrades the same way. Everything here is
+SQLAlchemy Core, portable across dialects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    func,
+    inspect,
+    select,
+)
+
+MIGRATIONS_TABLE = "schema_migrations"
+
+
+def _migrations_table(metadata: MetaData) -> Table:
+    return Table(
+        MIGRATIONS_TABLE,
+        metadata,
+        Column("name", String(100), primary_key=True),
+        Column("applied_at", DateTime(timezone=True), nullable=False),
+    )
+
+
+def _initial(conn: Connection) -> None:
+    """0001: decks, cards, learners, card_states, reviews (the first release's schema)."""
+    md = MetaData()
+    Table(
+        "decks",
+        md,
+        Column("slug", String(100), primary_key=True),
+        Column("title", Text, nullable=False),
+        Column("description", Text, nullable=False),
+        Column("anki_deck_id", BigInteger, nullable=False),
+        Column("bundled", Boolean, nullable=False),
+        Column("path", Text, nullable=True),
+        Column("active", Boolean, nullable=False),
+        Column("content_hash", String(64), nullable=False),
+        Column("position", Integer, nullable=False),
+    )
+    Table(
+        "cards",
+        md,
+        Column("id", String(300), primary_key=True),
+        Column("deck_slug", String(100), ForeignKey("decks.slug"), nullable=False, index=True),
+        Column("entry_id", String(200), nullable=False),
+        Column("direction", String(10), nullable=False),
+        Column("term", Text, nullable=False),
+        Column("front", Text, nullable=False),
+        Column("back", Text, nullable=False),
+        Column("ord", Integer, nullable=False),
+        Column("retired", Boolean, nullable=False),
+        Index("ix_cards_deck_entry", "deck_slug", "entry_id"),
+    )
+    Table(
+        "learners",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("name", String(200), nullable=False, unique=True),
+    )
+    Table(
+        "card_states",
+        md,
+        Column("learner_id", Integer, ForeignKey("learners.id"), primary_key=True),
+        Column("card_id", String(300), ForeignKey("cards.id"), primary_key=True),
+        Column("n", Integer, nullable=False),
+        Column("ef", SmallInteger, nullable=False),
+        Column("interval", Integer, nullable=False),
+        Column("due", Date, nullable=True),
+        Column("lapses", Integer, nullable=False),
+        Column("redrill_day", Date, nullable=True),
+        Column("buried_until", Date, nullable=True),
+        Column("suspended", Boolean, nullable=False),
+        Column("leech", Boolean, nullable=False),
+        Index("ix_card_states_learner_due", "learner_id", "due"),
+    )
+    Table(
+        "reviews",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("learner_id", Integer, ForeignKey("learners.id"), nullable=False),
+        Column("card_id", String(300), ForeignKey("cards.id"), nullable=False),
+        Column("at", DateTime(timezone=True), nullable=False),
+        Column("day", Date, nullable=False),
+        Column("grade", SmallInteger, nullable=False),
+        Column("kind", String(10), nullable=False),
+        Column("n_before", Integer, nullable=False),
+        Column("ef_before", SmallInteger, nullable=False),
+        Column("interval_before", Integer, nullable=False),
+        Column("due_before", Date, nullable=True),
+        Column("lapses_before", Integer, nullable=False),
+        Column("n_after", Integer, nullable=False),
+        Column("ef_after", SmallInteger, nullable=False),
+        Column("interval_after", Integer, nullable=False),
+        Column("due_after", Date, nullable=True),
+        Column("lapses_after", Integer, nullable=False),
+        Column("answer_ms", Integer, nullable=False),
+        Index("ix_reviews_learner_day", "learner_id", "day"),
+        Index("ix_reviews_learner_card", "learner_id", "card_id", "id"),
+    )
+    md.create_all(conn)
+
+
+def _queue_indexes(conn: Connection) -> None:
+    """0002: indexes for the study queue (re-drill of a day, new cards in deck order, undo)."""
+    md = MetaData()
+    md.reflect(conn, only=["cards", "card_states", "reviews"])
+    cards, states, reviews = md.tables["cards"], md.tables["card_states"], md.tables["reviews"]
+    Index("ix_card_states_learner_redrill", states.c.learner_id, states.c.redrill_day).create(conn)
+    Index("ix_cards_deck_ord", cards.c.deck_slug, cards.c.ord).create(conn)
+    Index("ix_reviews_learner_id", reviews.c.learner_id, reviews.c.id).create(conn)
+
+
+#: Every migration, in the order it runs. Never rename or reorder; only append.
+MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
+    ("0001_initial", _initial),
+    ("0002_queue_indexes", _queue_indexes),
+]
+
+KNOWN = {name for name, _ in MIGRATIONS}
+
+
+def applied(conn: Connection) -> list[str] | None:
+    """Names of the migrations recorded in the store; None if it has no migrations table."""
+    if not inspect(conn).has_table(MIGRATIONS_TABLE):
+        return None
+    table = _migrations_table(MetaData())
+    return [row[0] for row in conn.execute(select(table.c.name).order_by(table.c.name))]
+
+
+def unknown(names: list[str]) -> list[str]:
+    """Applied migrations this version of trainer does not know (the store is newer)."""
+    return [name for name in names if name not in KNOWN]
+
+
+def migrate(connect: Callable[[], Connection], upto: str | None = None) -> list[str]:
+    """Run the pending migrations (up to and including `upto`), each in its own transaction.
+
+    Returns the names of the migrations run.
+    """
+    ran: list[str] = []
+    table = _migrations_table(MetaData())
+    wanted = [name for name, _ in MIGRATIONS]
+    if upto is not None:
+        wanted = wanted[: wanted.index(upto) + 1]
+    with connect() as conn:
+        done = set(applied(conn) or [])
+        conn.rollback()
+        if all(name in done for name in wanted):
+            return ran
+        # Another process may be migrating the same file: take the write lock for each
+        # step and check again inside it.
+        conn.execution_options(trainer_write=True)
+        for name, step in MIGRATIONS:
+            if name not in wanted:
+                break
+            with conn.begin():
+                table.create(conn, checkfirst=True)
+                if name in set(applied(conn) or []):
+                    continue
+                step(conn)
+                conn.execute(table.insert().values(name=name, applied_at=func.current_timestamp()))
+            ran.append(name)
+    return ran
