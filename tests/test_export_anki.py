@@ -259,3 +259,26 @@ def test_every_bundled_deck_imports(collection: Collection, path: Path, tmp_path
     assert len(log.new) == len(deck.entries) == result.notes
     assert collection.card_count() == 2 * len(deck.entries) == result.cards
     check_deck_imported(collection, deck)
+
+
+def test_new_cards_keep_the_deck_order(
+    collection: Collection, course: Path, tmp_path: Path
+) -> None:
+    deck = parse_deck(course)
+    import_package(collection, export_deck(deck, tmp_path / "out").path)
+    notes = notes_by_guid(collection)
+    for position, entry in enumerate(deck.entries):
+        cards = notes[note_guid(deck.slug, entry.id)].cards()
+        assert [(card.type, card.due) for card in cards] == [(0, position), (0, position)]
+
+
+def test_renamed_deck_title_leaves_existing_cards_in_place(
+    collection: Collection, course: Path, tmp_path: Path
+) -> None:
+    import_package(collection, export_deck(parse_deck(course), tmp_path / "v1").path)
+    old_deck = collection.decks.id_for_name("AI Music Glossary::Week 1: Sound as Data")
+    course.write_text(COURSE_TOML.replace("Week 1: Sound as Data", "Week 1"), encoding="utf-8")
+    log = import_package(collection, export_deck(parse_deck(course), tmp_path / "v2").path)
+    assert len(log.updated) == 3
+    assert "AI Music Glossary::Week 1" in deck_names(collection)
+    assert {collection.get_card(cid).did for cid in collection.find_cards("")} == {old_deck}
