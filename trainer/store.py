@@ -852,6 +852,8 @@ class Store:
                 data = source.path.read_bytes()
             except OSError as error:
                 problems.append(f"{source.path}: cannot read the deck file ({error.strerror})")
+                if key in rows:  # keep the deck as it was
+                    seen_slugs.setdefault(rows[key].slug, source.path)
                 continue
             digest = file_hash(data)
             known = rows.get(key)
@@ -870,6 +872,8 @@ class Store:
                 deck = parse_deck(source.path)
             except DeckFormatError as error:
                 problems.append(str(error))
+                if known is not None:  # keep the deck as it was
+                    seen_slugs.setdefault(known.slug, source.path)
                 continue
             if deck.slug in seen_slugs:
                 problems.append(
@@ -926,6 +930,12 @@ class Store:
         ).rowcount
         if not found:
             conn.execute(insert(DECKS).values(slug=deck.slug, **deck_values))
+        # The file's slug changed: the deck it used to be is no longer in any file.
+        conn.execute(
+            update(DECKS)
+            .where(DECKS.c.path == str(source.path), DECKS.c.slug != deck.slug)
+            .values(active=False, path=None, content_hash="")
+        )
         existing = {
             row.id: row
             for row in conn.execute(
