@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from trainer import export as export_module
 from trainer.cli import cli
 from trainer.cli import export as export_cli
+from trainer.cli.context import AppContext
 from trainer.errors import ExportError
 from trainer.export import (
     FALLBACK_TIMESTAMP,
@@ -433,7 +434,7 @@ def test_package_mode_follows_umask(tmp_path: Path) -> None:
 def decks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[Deck]:
     """The command sees exactly these two decks (files in tmp_path)."""
     found = [deck_file(tmp_path, FOUNDATIONAL), deck_file(tmp_path, DEMO)]
-    monkeypatch.setattr(export_cli, "_all_decks", lambda app: found)
+    monkeypatch.setattr(AppContext, "all_decks", lambda app: found)
     return found
 
 
@@ -520,7 +521,7 @@ def test_command_shows_a_progress_bar_on_large_exports(
         for i in range(export_cli.LARGE_EXPORT_NOTES)
     )
     big = Deck("big", "Big", "", 1234567890, entries)
-    monkeypatch.setattr(export_cli, "_all_decks", lambda app: [big])
+    monkeypatch.setattr(AppContext, "all_decks", lambda app: [big])
     monkeypatch.setattr(export_cli, "_stderr_is_terminal", lambda: True)
     monkeypatch.setenv("TTY_COMPATIBLE", "1")  # let rich draw on the runner's stderr
     monkeypatch.setenv("TTY_INTERACTIVE", "1")
@@ -530,3 +531,34 @@ def test_command_shows_a_progress_bar_on_large_exports(
     assert result.stdout == f"Wrote {out}/big.apkg (500 notes, 1000 cards)\n"
     assert "Exporting" in result.stderr
     assert "500/500" in result.stderr
+
+
+def test_command_exports_bundled_and_registered_decks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trainer import paths
+    from trainer.catalog import load_bundled_decks
+    from trainer.decks import parse_deck
+    from trainer.store import Store
+
+    course = tmp_path / "course.toml"
+    course.write_text(
+        'slug = "course"\ntitle = "Course"\ndescription = "Mine."\nanki_deck_id = 1999999902\n'
+        '\n[[entry]]\nid = "hop-size"\nterm = "Hop Size"\n'
+        'definition = "The step between analysis frames."\nsource = "authored"\n',
+        encoding="utf-8",
+    )
+    store = Store.open(paths.default_store_path())
+    try:
+        store.register_deck(course, parse_deck(course))
+    finally:
+        store.close()
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["export", "--out", "anki"])
+    assert result.exit_code == 0, result.output
+    bundled = load_bundled_decks()
+    sizes = [(d.slug, len(d.entries), 2 * len(d.entries)) for d in bundled]
+    assert result.output.splitlines() == [
+        *(f"Wrote anki/{slug}.apkg ({notes} notes, {cards} cards)" for slug, notes, cards in sizes),
+        "Wrote anki/course.apkg (1 note, 2 cards)",
+    ]

@@ -53,7 +53,7 @@ def export(app: AppContext, slugs: tuple[str, ...], out_dir: Path, combined: boo
     from trainer.catalog import select_decks
     from trainer.export import export_decks
 
-    decks = select_decks(_all_decks(app), list(slugs))
+    decks = select_decks(app.all_decks(), list(slugs))
     total = sum(len(deck.entries) for deck in decks)
     if total >= LARGE_EXPORT_NOTES and _stderr_is_terminal():
         # The bar is drawn on stderr; the written paths follow it on stdout.
@@ -65,17 +65,6 @@ def export(app: AppContext, slugs: tuple[str, ...], out_dir: Path, combined: boo
 
 def _stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
-
-
-def _all_decks(app: AppContext) -> list[Deck]:
-    """Bundled and registered decks (bundled only until AppContext.all_decks exists)."""
-    all_decks = getattr(app, "all_decks", None)
-    if all_decks is not None:
-        decks: list[Deck] = all_decks()
-        return decks
-    from trainer.catalog import load_bundled_decks
-
-    return load_bundled_decks()
 
 
 def _export_with_progress(
