@@ -7,6 +7,7 @@ Anki itself is tested in test_export_anki.py.
 from __future__ import annotations
 
 import errno
+import html
 import json
 import os
 import sqlite3
@@ -18,6 +19,8 @@ from typing import Any
 import genanki  # type: ignore[import-untyped]
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from trainer import export as export_module
 from trainer.cli import cli
@@ -235,6 +238,41 @@ def test_package_notes_and_cards(tmp_path: Path) -> None:
 def test_anki_deck_name_is_one_line_subdeck() -> None:
     deck = Deck("x", "  Two\n lines ", "", 1, ())
     assert anki_deck_name(deck) == "AI Music Glossary::Two lines"
+    nested = Deck("x", "Part 1::Intro:::More", "", 1, ())
+    assert anki_deck_name(nested) == "AI Music Glossary::Part 1:Intro:More"
+
+
+def test_field_html_drops_control_characters() -> None:
+    # \x1f separates fields inside Anki's notes table.
+    assert field_html("a\x1fb\x00c\td\r\ne\rf") == "abc\td<br>e<br>f"
+
+
+@given(st.text())
+def test_field_html_shows_any_text_as_text(text: str) -> None:
+    field = field_html(text)
+    assert "<" not in field.replace("<br>", "")
+    assert ">" not in field.replace("<br>", "")
+    assert "\x1f" not in field
+    expected = text.replace("\r\n", "\n").replace("\r", "\n")
+    expected = "".join(c for c in expected if c in "\t\n" or not (c < " " or c == "\x7f"))
+    assert html.unescape(field.replace("<br>", "\n")) == expected.strip()
+
+
+def test_combined_package_refuses_shared_deck_ids(tmp_path: Path) -> None:
+    twin = Deck("twin", "Twin", "", FOUNDATIONAL.anki_deck_id, (GAN,))
+    with pytest.raises(ExportError) as raised:
+        export_combined([FOUNDATIONAL, twin], tmp_path)
+    assert str(raised.value) == (
+        "deck 'twin' has anki_deck_id 1484201735, the id of deck 'foundational'; "
+        "give it a new 10-digit anki_deck_id in its deck file"
+    )
+    parentish = Deck("p", "P", "", PARENT_DECK_ID, (GAN,))
+    with pytest.raises(ExportError, match="the id of the parent deck"):
+        export_combined([parentish], tmp_path)
+    default = Deck("d", "D", "", 1, (GAN,))
+    with pytest.raises(ExportError, match="the id of Anki's Default deck"):
+        export_deck(default, tmp_path)
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- timestamps ------------------------------------------------------------------------

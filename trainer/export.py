@@ -144,14 +144,25 @@ def note_guid(deck_slug: str, entry_id: str) -> str:
 
 
 def anki_deck_name(deck: Deck) -> str:
-    """The deck's name in Anki: a subdeck of `AI Music Glossary` (`::` separates levels)."""
-    return f"{PARENT_DECK_NAME}::{_one_line(deck.title)}"
+    """The deck's name in Anki: a subdeck of `AI Music Glossary`.
+
+    `::` separates levels in Anki, so a `::` inside the title becomes `:` (one level).
+    """
+    title = _one_line(deck.title)
+    while "::" in title:
+        title = title.replace("::", ":")
+    return f"{PARENT_DECK_NAME}::{title}"
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # \x1f separates Anki's fields
 
 
 def field_html(text: str) -> str:
-    """Plain text as an Anki field: HTML-escaped, line breaks as `<br>`."""
+    """Plain text as an Anki field: HTML-escaped, line breaks as `<br>`, control characters
+    (other than tab and line breaks) dropped."""
+    text = _CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
     escaped = html.escape(text.strip(), quote=False)
-    return escaped.replace("\r\n", "\n").replace("\n", "<br>")
+    return escaped.replace("\n", "<br>")
 
 
 def note_fields(deck: Deck, entry: Entry) -> list[str]:
@@ -287,6 +298,7 @@ def _write_package(
     """Build the collection in a temporary folder, zip it to a temporary name beside
     `target`, then rename it into place: a failure leaves no partial package behind."""
     out_dir = target.parent
+    _check_deck_ids(decks, parent=parent)
     prepare_out_dir(out_dir)
     model = note_model()
     stamps = [deck_timestamp(deck) for deck in decks]
@@ -344,6 +356,20 @@ def _write_package(
     return ExportResult(
         path=target, decks=tuple(deck.slug for deck in decks), notes=notes, cards=cards
     )
+
+
+def _check_deck_ids(decks: Sequence[Deck], *, parent: bool) -> None:
+    """Two decks with one id in a package would share one deck in Anki."""
+    seen: dict[int, str] = {PARENT_DECK_ID: "the parent deck"} if parent else {}
+    seen[1] = "Anki's Default deck"
+    for deck in decks:
+        other = seen.get(deck.anki_deck_id)
+        if other is not None:
+            raise ExportError(
+                f"deck {deck.slug!r} has anki_deck_id {deck.anki_deck_id}, the id of {other}; "
+                "give it a new 10-digit anki_deck_id in its deck file"
+            )
+        seen[deck.anki_deck_id] = f"deck {deck.slug!r}"
 
 
 def _set_model_mod(cursor: sqlite3.Cursor, stamp: int) -> None:
