@@ -300,7 +300,8 @@ def test_writes_stable_readable_toml() -> None:
         'aliases = ["codec", "neural audio codec"]\n'
         'definition = """\n'
         'An audio codec compresses digital audio. id = "not a key"\n'
-        'slug = "not a key either\\""""\n'
+        'slug = "not a key either"\n'
+        '"""\n'
         'details = "Codecs like Encodec\'s tokens."\n'
         'tags = ["audio", "compression"]\n'
         'source = "glossary"\n'
@@ -324,7 +325,9 @@ _text = (
     )
     .map(_strip)
     .filter(bool)
-)
+) | st.text(alphabet="\"'\\\n\t\r #=[]{}.,ab\x85\u2028", min_size=1, max_size=40).map(
+    _strip
+).filter(bool)  # quotes, backslashes, brackets and odd line breaks, often
 _line = _text.map(lambda t: " ".join(t.split())).filter(bool)
 _slug = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)
 _tag = st.from_regex(r"[a-z0-9]{1,6}([-_][a-z0-9]{1,6})?", fullmatch=True)

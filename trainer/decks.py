@@ -70,7 +70,7 @@ def _scan(text: str) -> _LineMap:
     current = top
     in_string: str | None = None  # the delimiter of an open multi-line string
     depth = 0  # open brackets of a multi-line array
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         rest = line
         if in_string is not None:
             closed = _close_index(rest, in_string)
@@ -413,13 +413,12 @@ def _basic(value: str) -> str:
 
 
 def _multiline(value: str) -> str:
-    """A multi-line TOML basic string; the newline after the opening quotes is not content."""
+    """A multi-line TOML basic string on lines of its own (the parser strips the newlines)."""
     out = []
     quotes = 0
-    for i, ch in enumerate(value):
+    for ch in value:
         if ch == '"':
-            # never three quotes in a row, and never a quote right before the closing ones
-            if quotes == 2 or i == len(value) - 1:
+            if quotes == 2:  # never three quotes in a row
                 out.append('\\"')
                 quotes = 0
             else:
@@ -437,7 +436,7 @@ def _multiline(value: str) -> str:
             out.append(_control(ch))
         else:
             out.append(ch)
-    return '"""\n' + "".join(out) + '"""'
+    return '"""\n' + "".join(out) + '\n"""'
 
 
 def _text(value: str) -> str:
@@ -445,4 +444,9 @@ def _text(value: str) -> str:
 
 
 def _array(values: tuple[str, ...]) -> str:
-    return "[" + ", ".join(_basic(v) for v in values) + "]"
+    """An inline array, or one item per line when it would make a long line."""
+    items = [_basic(v) for v in values]
+    inline = "[" + ", ".join(items) + "]"
+    if len(inline) <= _LONG:
+        return inline
+    return "[\n" + "".join(f"    {item},\n" for item in items) + "]"
