@@ -79,7 +79,9 @@ class FakeStore:
             if self.redrill.get(c.id) == day and self._visible(c, decks, day)
         ]
 
-    def due_cards(self, learner: str, decks: Sequence[str], day: date, limit: int) -> list[SC]:
+    def due_cards(
+        self, learner: str, decks: Sequence[str], day: date, limit: int | None = None
+    ) -> list[SC]:
         due = [
             SC(c, self.state(c.id))
             for c in self.cards
@@ -88,7 +90,9 @@ class FakeStore:
         due.sort(key=lambda s: (s.state.due, s.card.ord))
         return due[:limit]
 
-    def new_cards(self, learner: str, decks: Sequence[str], day: date, limit: int) -> list[SC]:
+    def new_cards(
+        self, learner: str, decks: Sequence[str], day: date, limit: int | None = None
+    ) -> list[SC]:
         new = [
             SC(c, self.state(c.id))
             for c in self.cards
@@ -507,3 +511,18 @@ def test_summary_of_an_empty_session() -> None:
 def test_current_streak(offsets: list[int], streak: int) -> None:
     days = [DAY - timedelta(days=o) for o in offsets]
     assert current_streak(days, DAY) == streak
+
+
+def test_siblings_of_due_cards_do_not_eat_the_new_card_limit() -> None:
+    store = FakeStore(deck_of(8))
+    for i in range(3):
+        store.states[f"d/e{i}/forward"] = CardState(n=1, interval=1, due=DAY)
+    session = start(store, limits=Limits(new=3, reviews=10))
+    assert ids(session._queue) == [
+        "d/e0/forward",
+        "d/e1/forward",
+        "d/e2/forward",
+        "d/e3/forward",
+        "d/e4/forward",
+        "d/e5/forward",
+    ]

@@ -71,11 +71,11 @@ class StudyStore(Protocol):
     ) -> Sequence[StudyCardLike]: ...
 
     def due_cards(
-        self, learner: str, decks: Sequence[str], day: date, limit: int
+        self, learner: str, decks: Sequence[str], day: date, limit: int | None = None
     ) -> Sequence[StudyCardLike]: ...
 
     def new_cards(
-        self, learner: str, decks: Sequence[str], day: date, limit: int
+        self, learner: str, decks: Sequence[str], day: date, limit: int | None = None
     ) -> Sequence[StudyCardLike]: ...
 
     def done_today(self, learner: str, day: date) -> DayCountsLike: ...
@@ -255,20 +255,23 @@ class Session:
         new_left = max(0, limits.new - done.new)
         reviews_left = max(0, limits.reviews - done.reviews)
         studied = store.entries_studied(learner, day)
-        # Fetch enough to fill the limits after skipping siblings: each skipped card is
-        # the sibling of an entry studied today or of a card taken before it.
+        redrill = store.redrill_cards(learner, decks, day)
+        # Fetch enough to fill the limits after skipping siblings: a skipped card is the
+        # sibling of an entry studied today or of a card queued before it. With one
+        # direction only, the other direction's cards are skipped too: fetch them all.
         both = directions == frozenset(Direction)
-        extra = len(studied)
 
-        def fetch_limit(left: int) -> int:
+        def fetch_limit(left: int, queued: int) -> int | None:
             if left == 0:
                 return 0
-            return 2 * left + extra if both else 2 * left + extra + 10_000
+            return 2 * left + len(studied) + queued if both else None
 
+        due = store.due_cards(learner, decks, day, fetch_limit(reviews_left, len(redrill)))
+        new = store.new_cards(learner, decks, day, fetch_limit(new_left, len(redrill) + len(due)))
         queue = build_queue(
-            redrill=store.redrill_cards(learner, decks, day),
-            due=store.due_cards(learner, decks, day, fetch_limit(reviews_left)),
-            new=store.new_cards(learner, decks, day, fetch_limit(new_left)),
+            redrill=redrill,
+            due=due,
+            new=new,
             studied_entries=studied,
             directions=directions,
             new_limit=new_left,

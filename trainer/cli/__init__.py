@@ -71,6 +71,11 @@ def _register() -> None:
 
     cli.add_command(export.export)
 
+    from trainer.cli import quiz
+
+    cli.add_command(quiz.quiz)
+    cli.add_command(quiz.status)
+
 
 _register()
 

@@ -1,0 +1,492 @@
+"""`trainer quiz` (the daily study session) and `trainer status` (one line for a prompt).
+
+The session logic is `trainer.session`; this module reads keys, calls it and renders
+with `trainer.ui.quiz`. With standard input a terminal, single keys drive the quiz
+(`click.getchar`); otherwise each card reads one line to reveal (in --typed mode, the
+typed answer) and one line with the grade or key, so scripts and tests can pipe it.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from trainer.cli.context import AppContext
+from trainer.errors import UnknownDeckError
+from trainer.model import Direction, Entry, Grade
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from trainer.answer import Match
+    from trainer.session import Item, Session
+    from trainer.store import Store
+
+COMMAND_KEYS = frozenset("qubse?")
+GRADE_KEYS = frozenset("012345")
+DIRECTIONS = {
+    "forward": frozenset({Direction.FORWARD}),
+    "reverse": frozenset({Direction.REVERSE}),
+    "both": frozenset(Direction),
+}
+
+
+class _Quit(Exception):
+    """The learner pressed q."""
+
+
+class _Hangup(Exception):
+    """The terminal went away (SIGHUP)."""
+
+
+@contextmanager
+def _hangup_ends_session() -> Iterator[None]:
+    """Turn SIGHUP into an exception the quiz catches like Ctrl-C (main thread only)."""
+
+    def handler(signum: int, frame: Any) -> None:
+        raise _Hangup()
+
+    try:
+        previous = signal.signal(signal.SIGHUP, handler)
+    except (ValueError, AttributeError, OSError):  # not the main thread, or no SIGHUP
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+
+
+class _Keys:
+    """Reads the learner's input: single keys on a terminal, whole lines from a pipe."""
+
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def line(self, prompt: str) -> str:
+        """A whole line (the typed answer); EOFError at end of input.
+
+        From a pipe the line is echoed after the prompt, so a transcript reads like
+        the terminal session it replaces.
+        """
+        click.echo(prompt, nl=False)
+        text = sys.stdin.readline()
+        if not text:
+            click.echo()
+            raise EOFError
+        line = text.rstrip("\r\n")
+        if not self.tty:
+            click.echo(line)
+        return line
+
+    def key(self, prompt: str) -> str:
+        """One key (terminal) or one line (pipe), stripped; "" means Enter."""
+        if not self.tty:
+            return self.line(prompt).strip()
+        click.echo(prompt, nl=False)
+        char = click.getchar()  # raises KeyboardInterrupt on Ctrl-C, EOFError on Ctrl-D
+        shown = "" if char in ("\r", "\n") else char if char.isprintable() else ""
+        click.echo(shown)
+        return "" if char in ("\r", "\n", " ") else char
+
+
+def _deck_slugs(store: Store, wanted: Sequence[str]) -> list[str]:
+    """The --deck slugs, checked against the store's active decks (all when none given)."""
+    known = [info.slug for info in store.deck_infos()]
+    for slug in wanted:
+        if slug not in known:
+            raise UnknownDeckError(slug, known)
+    return list(dict.fromkeys(wanted)) or known
+
+
+def _study_days(store: Store, learner: str) -> list[date]:
+    """The study days on which the learner logged any answer."""
+    from sqlalchemy import select
+
+    from trainer.store import LEARNERS, REVIEWS
+
+    query = (
+        select(REVIEWS.c.day)
+        .select_from(REVIEWS.join(LEARNERS, LEARNERS.c.id == REVIEWS.c.learner_id))
+        .where(LEARNERS.c.name == learner)
+        .distinct()
+    )
+    with store.engine.connect() as conn:
+        return list(conn.execute(query).scalars())
+
+
+def _next_due(store: Store, learner: str, slugs: Sequence[str], day: date) -> date | None:
+    """The first study day after `day` on which one of the learner's cards is due."""
+    from sqlalchemy import false, func, or_, select, true
+
+    from trainer.store import CARDS, DECKS, LEARNERS, STATES
+
+    query = (
+        select(func.min(STATES.c.due))
+        .select_from(
+            STATES.join(LEARNERS, LEARNERS.c.id == STATES.c.learner_id)
+            .join(CARDS, CARDS.c.id == STATES.c.card_id)
+            .join(DECKS, DECKS.c.slug == CARDS.c.deck_slug)
+        )
+        .where(
+            LEARNERS.c.name == learner,
+            STATES.c.due > day,
+            STATES.c.suspended == false(),
+            or_(STATES.c.buried_until.is_(None), STATES.c.buried_until > day),
+            CARDS.c.retired == false(),
+            DECKS.c.active == true(),
+            CARDS.c.deck_slug.in_(list(slugs)),
+        )
+    )
+    with store.engine.connect() as conn:
+        value = conn.execute(query).scalar()
+    return value if isinstance(value, date) else None
+
+
+class _Quiz:
+    """One run of `trainer quiz`: the loop over cards, keys and rendering."""
+
+    def __init__(
+        self,
+        app: AppContext,
+        store: Store,
+        session: Session,
+        *,
+        slugs: Sequence[str],
+        titles: dict[str, str],
+        entries: dict[tuple[str, str], Entry],
+        typed: bool,
+        console: Console,
+        keys: _Keys,
+    ) -> None:
+        from trainer.ui import quiz as ui
+
+        self.ui = ui
+        self.app = app
+        self.store = store
+        self.session = session
+        self.slugs = slugs
+        self.titles = titles
+        self.entries = entries
+        self.typed = typed
+        self.console = console
+        self.keys = keys
+
+    def say(self, text: str, style: str = "") -> None:
+        from rich.text import Text
+
+        self.console.print(Text(text, style=style))
+
+    def hint(self, text: str) -> None:
+        self.say(text, "yellow")
+
+    # -- the loop ------------------------------------------------------------------------
+
+    def run(self) -> None:
+        while (item := self.session.current()) is not None:
+            self.card(item)
+
+    def card(self, item: Item) -> None:
+        ui = self.ui
+        started = time.monotonic()
+        title = self.titles.get(item.card.deck, item.card.deck)
+        self.console.print(
+            ui.front_panel(item, self.session.progress(), deck_title=title, typed=self.typed)
+        )
+        typed_text: str | None = None
+        while True:
+            raw = self.keys.line("answer › ") if self.typed else self.keys.key("› ")
+            key = raw.strip()
+            if len(key) == 1 and key in COMMAND_KEYS:
+                if self.command(key, item):
+                    return
+                continue
+            if self.typed or not self.keys.tty or key == "":
+                typed_text = raw if self.typed else None
+                break
+            self.hint("Enter shows the answer (? for help).")
+        self.grade(item, typed_text, started)
+
+    def grade(self, item: Item, typed_text: str | None, started: float) -> None:
+        ui = self.ui
+        match = self.check(item, typed_text)
+        self.console.print(ui.back_panel(item, match=match, typed=typed_text))
+        suggested = match.suggested_grade if match is not None else None
+        self.console.print(
+            ui.grade_prompt(self.session.preview(), width=self.console.width, suggested=suggested)
+        )
+        while True:
+            key = self.keys.key("grade › ")
+            if len(key) == 1 and key in GRADE_KEYS:
+                grade = Grade(int(key))
+                break
+            if key == "" and suggested is not None:
+                grade = suggested
+                break
+            if len(key) == 1 and key in COMMAND_KEYS:
+                if self.command(key, item):
+                    return
+                continue
+            enter = "Enter: suggested · " if suggested is not None else ""
+            self.hint(f"{enter}0-5 grade · u b s e q · ? help")
+        answer_ms = int((time.monotonic() - started) * 1000)
+        review = self.session.answer(grade, now=self.app.now(), answer_ms=answer_ms)
+        if grade < 4:
+            self.say(f"{int(grade)} {ui.GRADE_LABEL[grade]}: back in today's re-drill", "dim")
+        elif review.kind.value == "redrill":
+            self.say(f"{int(grade)} {ui.GRADE_LABEL[grade]}: done for today", "dim")
+        else:
+            self.say(
+                f"{int(grade)} {ui.GRADE_LABEL[grade]}: next in "
+                f"{ui.plural(review.after.interval, 'day')} ({review.after.due})",
+                "dim",
+            )
+
+    def check(self, item: Item, typed_text: str | None) -> Match | None:
+        """The typed answer against every name of the entry (reverse cards only)."""
+        if typed_text is None or item.card.direction is not Direction.REVERSE:
+            return None
+        from trainer.answer import check_answer
+        from trainer.cards import answers_for
+
+        entry = self.entries.get((item.card.deck, item.card.entry))
+        answers = answers_for(entry) if entry is not None else [item.card.back]
+        return check_answer(typed_text, answers)
+
+    def command(self, key: str, item: Item) -> bool:
+        """Handle q u b s e ?; True when the current card changed (the caller moves on)."""
+        ui = self.ui
+        session = self.session
+        if key == "q":
+            raise _Quit()
+        if key == "?":
+            self.console.print(ui.help_panel())
+            return False
+        if key == "e":
+            title = self.titles.get(item.card.deck, item.card.deck)
+            self.console.print(
+                ui.details_panel(item.card, item.state, session.history(), deck_title=title)
+            )
+            return False
+        if key == "u":
+            undone = session.undo()
+            if undone is None:
+                self.hint("Nothing to undo in this session.")
+                return False
+            self.say(f"Undone: back to {undone.card.term or undone.card.id}.")
+            return True
+        if key == "b":
+            card = session.bury()
+            self.say(f"Buried until tomorrow: {card.term or card.id}.")
+            return True
+        if key == "s":
+            card = session.suspend()
+            self.say(f"Suspended: {card.term or card.id}.")
+            return True
+        return False
+
+
+def _limits(app: AppContext, new: int | None, reviews: int | None) -> Any:
+    from trainer.session import Limits
+
+    settings = app.settings
+    return Limits(
+        new=settings.new_per_day if new is None else new,
+        reviews=settings.reviews_per_day if reviews is None else reviews,
+    )
+
+
+@click.command()
+@click.option(
+    "--deck",
+    "decks",
+    multiple=True,
+    metavar="SLUG",
+    help="Study only this deck (repeatable; default: every active deck).",
+)
+@click.option(
+    "--new",
+    "new_limit",
+    type=click.IntRange(min=0),
+    help="New cards per study day (default: new_per_day in settings.toml, 20).",
+)
+@click.option(
+    "--reviews",
+    "review_limit",
+    type=click.IntRange(min=0),
+    help="Due reviews per study day (default: reviews_per_day in settings.toml, 200).",
+)
+@click.option(
+    "--direction",
+    type=click.Choice(sorted(DIRECTIONS)),
+    default="both",
+    show_default=True,
+    help="Which side of each entry to ask: the term (forward) or the definition (reverse).",
+)
+@click.option(
+    "--typed",
+    is_flag=True,
+    help="Type each answer; reverse cards are checked leniently and a grade is suggested.",
+)
+@click.option("--seed", type=int, hidden=True, help="Seed the re-drill shuffle (for tests).")
+@click.pass_obj
+def quiz(
+    app: AppContext,
+    decks: tuple[str, ...],
+    new_limit: int | None,
+    review_limit: int | None,
+    direction: str,
+    typed: bool,
+    seed: int | None,
+) -> None:
+    """Study today's cards: the re-drill left from earlier, due reviews, then new cards.
+
+    Enter shows the answer; 0-5 grades it (SM-2: 5 perfect ... 0 blackout). Cards
+    graded below 4 come back in today's re-drill until they score 4 or 5. Keys:
+    u undo, b bury until tomorrow, s suspend, e details and history, q quit, ? help.
+    Every answer is saved at once; q, Ctrl-C or end of input end with a summary.
+
+    Example:
+
+        trainer quiz --deck foundational --new 10
+    """
+    from rich.console import Console
+
+    from trainer.session import Session
+    from trainer.ui import quiz as ui
+
+    store = app.open_store()
+    slugs = _deck_slugs(store, decks)
+    day = app.today()
+    limits = _limits(app, new_limit, review_limit)
+    session = Session.start(
+        store,
+        learner=app.learner,
+        decks=slugs,
+        day=day,
+        limits=limits,
+        directions=DIRECTIONS[direction],
+        rng=random.Random(seed),
+    )
+    console = Console(highlight=False)
+    if session.finished:
+        done = store.done_today(app.learner, day)
+        new_left = len(
+            [
+                s
+                for s in store.new_cards(app.learner, slugs, day)
+                if s.card.direction in DIRECTIONS[direction]
+            ]
+        )
+        line = ui.empty_day_line(
+            today=day,
+            next_due=_next_due(store, app.learner, slugs, day),
+            new_left=new_left,
+            new_limit_reached=done.new >= limits.new,
+        )
+        click.echo(line)  # one line, never wrapped
+        return
+    titles = {info.slug: info.title for info in store.deck_infos()}
+    entries: dict[tuple[str, str], Entry] = {}
+    if typed:
+        entries = {(d.slug, e.id): e for d in app.all_decks() for e in d.entries}
+    tty = sys.stdin.isatty() and sys.stdout.isatty()
+    runner = _Quiz(
+        app,
+        store,
+        session,
+        slugs=slugs,
+        titles=titles,
+        entries=entries,
+        typed=typed,
+        console=console,
+        keys=_Keys(tty),
+    )
+    started = app.now()
+    hung_up = False
+    with _hangup_ends_session():
+        try:
+            runner.run()
+        except (_Quit, EOFError):
+            pass
+        except KeyboardInterrupt:
+            console.print()
+        except _Hangup:
+            hung_up = True
+    summary = session.summary(
+        seconds=int((app.now() - started).total_seconds()),
+        streak=_streak(store, app.learner, day),
+        due_tomorrow=len(store.due_cards(app.learner, slugs, day + timedelta(days=1))),
+    )
+    try:
+        console.print(ui.summary_panel(summary))
+    except OSError:
+        if not hung_up:
+            raise
+
+
+def _streak(store: Store, learner: str, day: date) -> int:
+    from trainer.session import current_streak
+
+    return current_streak(_study_days(store, learner), day)
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object instead of the line.")
+@click.pass_obj
+def status(app: AppContext, as_json: bool) -> None:
+    """One line for a shell prompt or a morning script: due, new, streak.
+
+    Counts what `trainer quiz` would ask today with the settings' limits: due
+    reviews plus the unfinished re-drill, and new cards.
+
+    Example:
+
+        $ trainer status
+        12 due · 20 new · streak 5 days
+    """
+    from trainer.session import Session
+
+    store = app.open_store()
+    slugs = _deck_slugs(store, ())
+    day = app.today()
+    session = Session.start(
+        store,
+        learner=app.learner,
+        decks=slugs,
+        day=day,
+        limits=_limits(app, None, None),
+        rng=random.Random(0),
+    )
+    progress = session.progress()
+    due = progress.reviews + progress.redrill
+    streak = _streak(store, app.learner, day)
+    if as_json:
+        next_due = day if due else _next_due(store, app.learner, slugs, day)
+        payload = {
+            "learner": app.learner,
+            "day": day.isoformat(),
+            "due": due,
+            "reviews": progress.reviews,
+            "redrill": progress.redrill,
+            "new": progress.new,
+            "streak": streak,
+            "next_due": next_due.isoformat() if next_due else None,
+        }
+        click.echo(json.dumps(payload))
+        return
+    click.echo(status_line(due=due, new=progress.new, streak=streak))
+
+
+def status_line(*, due: int, new: int, streak: int) -> str:
+    """12 due · 20 new · streak 5 days (plain text: `trainer status` does not load rich)."""
+    return f"{due} due · {new} new · streak {streak} day{'' if streak == 1 else 's'}"
