@@ -600,3 +600,16 @@ def test_command_exports_bundled_and_registered_decks(
         *(f"Wrote anki/{slug}.apkg ({notes} notes, {cards} cards)" for slug, notes, cards in sizes),
         "Wrote anki/course.apkg (1 note, 2 cards)",
     ]
+
+
+def test_unusable_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    missing = tmp_path / "no-such-tmp"
+    monkeypatch.setattr(tempfile, "tempdir", str(missing))
+    out = tmp_path / "out"
+    with pytest.raises(ExportError) as raised:
+        export_decks([DEMO], out)
+    assert str(raised.value) == (
+        f"cannot build the Anki package in the temporary folder {missing}: "
+        "No such file or directory; set TMPDIR to a folder with free space that you can write to"
+    )
+    assert list(out.iterdir()) == []

@@ -292,6 +292,14 @@ def _write_error(out_dir: Path, error: OSError) -> ExportError:
     )
 
 
+def _temp_error(folder: str, error: Exception) -> ExportError:
+    reason = getattr(error, "strerror", None) or str(error)
+    return ExportError(
+        f"cannot build the Anki package in the temporary folder {folder}: {reason}; "
+        "set TMPDIR to a folder with free space that you can write to"
+    )
+
+
 def _write_package(
     decks: list[Deck], target: Path, *, parent: bool, on_progress: Progress | None = None
 ) -> ExportResult:
@@ -307,26 +315,18 @@ def _write_package(
     notes = sum(len(anki_deck.notes) for anki_deck in anki_decks)
     cards = sum(len(note.cards) for anki_deck in anki_decks for note in anki_deck.notes)
 
-    with tempfile.TemporaryDirectory(prefix="trainer-export-") as scratch:
+    # genanki's own write_to_file leaves its SQLite file in the system's temporary folder;
+    # we build the collection ourselves in a folder that is removed whatever happens.
+    try:
+        scratch_dir = tempfile.TemporaryDirectory(prefix="trainer-export-")
+    except OSError as error:
+        raise _temp_error(tempfile.gettempdir(), error) from error
+    with scratch_dir as scratch:
         db_path = Path(scratch) / "collection.anki2"
-        conn = sqlite3.connect(db_path)
         try:
-            cursor = conn.cursor()
-            id_gen = itertools.count(newest * 1000)
-            genanki.Package([]).write_to_db(cursor, newest, id_gen)  # schema and collection
-            if parent:
-                top = genanki.Deck(
-                    PARENT_DECK_ID,
-                    PARENT_DECK_NAME,
-                    "The AI-music-generation glossary, exported by trainer.",
-                )
-                top.write_to_db(cursor, newest, id_gen)
-            for anki_deck, stamp in zip(anki_decks, stamps, strict=True):
-                anki_deck.write_to_db(cursor, stamp, id_gen)
-            _set_model_mod(cursor, newest)
-            conn.commit()
-        finally:
-            conn.close()
+            _write_collection(db_path, anki_decks, stamps, parent=parent)
+        except (OSError, sqlite3.Error) as error:
+            raise _temp_error(scratch, error) from error
 
         # A hidden temporary name in the output folder (same file system: the rename is
         # atomic), created like any new file so the user's umask decides its mode.
@@ -356,6 +356,31 @@ def _write_package(
     return ExportResult(
         path=target, decks=tuple(deck.slug for deck in decks), notes=notes, cards=cards
     )
+
+
+def _write_collection(
+    db_path: Path, anki_decks: list[genanki.Deck], stamps: list[int], *, parent: bool
+) -> None:
+    """The package's SQLite collection: each deck's notes and cards carry that deck's time."""
+    newest = max(stamps, default=FALLBACK_TIMESTAMP)
+    conn = sqlite3.connect(db_path)
+    try:
+        cursor = conn.cursor()
+        id_gen = itertools.count(newest * 1000)  # note and card ids (Anki: creation time)
+        genanki.Package([]).write_to_db(cursor, newest, id_gen)  # schema and collection
+        if parent:
+            top = genanki.Deck(
+                PARENT_DECK_ID,
+                PARENT_DECK_NAME,
+                "The AI-music-generation glossary, exported by trainer.",
+            )
+            top.write_to_db(cursor, newest, id_gen)
+        for anki_deck, stamp in zip(anki_decks, stamps, strict=True):
+            anki_deck.write_to_db(cursor, stamp, id_gen)
+        _set_model_mod(cursor, newest)
+        conn.commit()
+    finally:
+        conn.close()
 
 
 def _check_deck_ids(decks: Sequence[Deck], *, parent: bool) -> None:
