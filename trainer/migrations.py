@@ -131,7 +131,15 @@ def _queue_indexes(conn: Connection) -> None:
     md = MetaData()
     md.reflect(conn, only=["cards", "card_states", "reviews"])
     cards, states, reviews = md.tables["cards"], md.tables["card_states"], md.tables["reviews"]
-    Index("ix_card_states_learner_redrill", states.c.learner_id, states.c.redrill_day).create(conn)
+    # Partial: almost every row has no re-drill day, and the planner should know it.
+    in_redrill = states.c.redrill_day.is_not(None)
+    Index(
+        "ix_card_states_learner_redrill",
+        states.c.learner_id,
+        states.c.redrill_day,
+        sqlite_where=in_redrill,
+        postgresql_where=in_redrill,
+    ).create(conn)
     Index("ix_cards_deck_ord", cards.c.deck_slug, cards.c.ord).create(conn)
     Index("ix_reviews_learner_id", reviews.c.learner_id, reviews.c.id).create(conn)
 

@@ -53,6 +53,7 @@ from sqlalchemy import (
     make_url,
     or_,
     select,
+    text,
     true,
     update,
 )
@@ -167,7 +168,13 @@ class CardStateRow(Base):
 
     __table_args__ = (
         Index("ix_card_states_learner_due", "learner_id", "due"),
-        Index("ix_card_states_learner_redrill", "learner_id", "redrill_day"),
+        Index(
+            "ix_card_states_learner_redrill",
+            "learner_id",
+            "redrill_day",
+            sqlite_where=text("redrill_day IS NOT NULL"),
+            postgresql_where=text("redrill_day IS NOT NULL"),
+        ),
     )
 
 
@@ -710,7 +717,9 @@ class Store:
             )
         )
         slugs = _slugs(decks)
-        if slugs:
+        if len(slugs) == 1:
+            query = query.where(CARDS.c.deck_slug == slugs[0])
+        elif slugs:
             query = query.where(CARDS.c.deck_slug.in_(slugs))
         return query
 
@@ -769,13 +778,35 @@ class Store:
         day: date,
         limit: int | None = None,
     ) -> list[StudyCard]:
-        """Cards the learner has never graded, in deck order then card order."""
-        lid = self._lid_or_none(learner)
-        query = self._queue(lid or 0, decks, day, new=True).where(STATES.c.due.is_(None))
-        query = query.order_by(DECKS.c.position, CARDS.c.ord)
-        if limit is not None:
-            query = query.limit(limit)
-        return self._study_cards(query)
+        """Cards the learner has never graded, in deck order then card order.
+
+        Asked deck by deck, so the index on (deck, ord) stops at `limit` cards.
+        """
+        lid = self._lid_or_none(learner) or 0
+        wanted = set(_slugs(decks))
+        with self.engine.connect() as conn:
+            slugs = [
+                slug
+                for slug in conn.execute(
+                    select(DECKS.c.slug)
+                    .where(DECKS.c.active == true())
+                    .order_by(DECKS.c.position, DECKS.c.slug)
+                ).scalars()
+                if not wanted or slug in wanted
+            ]
+        out: list[StudyCard] = []
+        for slug in slugs:
+            if limit is not None and len(out) >= limit:
+                break
+            query = (
+                self._queue(lid, [slug], day, new=True)
+                .where(STATES.c.due.is_(None))
+                .order_by(CARDS.c.ord)
+            )
+            if limit is not None:
+                query = query.limit(limit - len(out))
+            out += self._study_cards(query)
+        return out
 
     def done_today(self, learner: str, day: date) -> DayCounts:
         """How many answers of each kind the learner logged on study day `day`."""
