@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TypedDict
 
 from trainer import paths
+from trainer.cards import cards_for_deck
 from trainer.decks import parse_deck
 from trainer.errors import DeckFormatError, UnknownDeckError
 from trainer.model import Deck
@@ -81,3 +83,90 @@ def select_decks(decks: Sequence[Deck], slugs: Sequence[str]) -> list[Deck]:
         return list(decks)
     wanted = set(slugs)
     return [deck for deck in decks if deck.slug in wanted]
+
+
+# --- serialised forms (for --json) ------------------------------------------------------
+
+
+class DeckSummary(TypedDict):
+    slug: str
+    title: str
+    description: str
+    entries: int
+    cards: int
+    source: str  # "glossary" | "authored" | "mixed"
+
+
+class EntryRecord(TypedDict):
+    id: str
+    term: str
+    aliases: list[str]
+    definition: str
+    details: str
+    tags: list[str]
+    source: str
+    origin: str
+
+
+class CardRecord(TypedDict):
+    id: str
+    entry: str
+    direction: str
+    front: str
+    back: str
+
+
+class DeckRecord(TypedDict):
+    slug: str
+    title: str
+    description: str
+    entries: list[EntryRecord]
+    cards: list[CardRecord]
+
+
+def deck_source(deck: Deck) -> str:
+    """The deck's source: "glossary" or "authored" when every entry agrees, else "mixed"."""
+    sources = {entry.source.value for entry in deck.entries}
+    return sources.pop() if len(sources) == 1 else "mixed"
+
+
+def deck_summary(deck: Deck) -> DeckSummary:
+    return {
+        "slug": deck.slug,
+        "title": deck.title,
+        "description": deck.description,
+        "entries": len(deck.entries),
+        "cards": len(cards_for_deck(deck)),
+        "source": deck_source(deck),
+    }
+
+
+def deck_record(deck: Deck) -> DeckRecord:
+    return {
+        "slug": deck.slug,
+        "title": deck.title,
+        "description": deck.description,
+        "entries": [
+            {
+                "id": entry.id,
+                "term": entry.term,
+                "aliases": list(entry.aliases),
+                "definition": entry.definition,
+                "details": entry.details,
+                "tags": list(entry.tags),
+                "source": entry.source.value,
+                "origin": entry.origin,
+            }
+            for entry in deck.entries
+        ],
+        "cards": [
+            {
+                "id": card.id,
+                "entry": card.entry,
+                "direction": card.direction.value,
+                "front": card.front,
+                "back": card.back,
+            }
+            for card in cards_for_deck(deck)
+        ],
+    }

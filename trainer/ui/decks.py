@@ -1,0 +1,74 @@
+"""rich rendering of `trainer deck list` and `trainer deck show`.
+
+Functions return renderables and print nothing; deck text is always wrapped in
+`Text` objects, never parsed as markup (a definition may contain "[...]").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from trainer.catalog import deck_source
+from trainer.model import Card, Deck, Direction
+
+
+def deck_table(decks: Sequence[Deck]) -> Table:
+    """One row per deck: slug, title, entries, cards, where the text comes from."""
+    entries = sum(len(deck.entries) for deck in decks)
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        caption=f"{len(decks)} decks · {entries} entries · {2 * entries} cards",
+        caption_justify="left",
+    )
+    table.add_column("Slug", no_wrap=True)
+    table.add_column("Title")
+    table.add_column("Entries", justify="right")
+    table.add_column("Cards", justify="right")
+    table.add_column("Source")
+    for deck in decks:
+        table.add_row(
+            Text(deck.slug, style="bold"),
+            Text(deck.title),
+            str(len(deck.entries)),
+            str(2 * len(deck.entries)),
+            deck_source(deck),
+        )
+    return table
+
+
+def deck_view(deck: Deck, cards: Sequence[Card]) -> RenderableType:
+    """The deck heading, then each entry: names, definition, details, reverse prompt."""
+    reverse = {card.entry: card for card in cards if card.direction is Direction.REVERSE}
+    parts: list[RenderableType] = [
+        Text(deck.title, style="bold"),
+        Text(deck.description),
+        Text(
+            f"{deck.slug} · {len(deck.entries)} entries · {len(cards)} cards · {deck_source(deck)}",
+            style="dim",
+        ),
+    ]
+    for number, entry in enumerate(deck.entries, start=1):
+        parts.append(Text(""))
+        parts.append(Text.assemble((f"{number}. ", "dim"), (entry.term, "bold cyan")))
+        body: list[RenderableType] = []
+        if entry.aliases:
+            body.append(Text("also: " + ", ".join(entry.aliases), style="dim"))
+        body.append(Text(entry.definition))
+        if entry.details:
+            body.append(Text(entry.details, style="dim"))
+        if entry.id in reverse:
+            body.append(Text.assemble(("reverse: ", "dim"), (reverse[entry.id].front, "italic")))
+        meta = [f"id {entry.id}", entry.source.value]
+        if entry.tags:
+            meta.append("tags " + ", ".join(entry.tags))
+        body.append(Text(" · ".join(meta), style="dim"))
+        if entry.origin:
+            body.append(Text(f"origin: {entry.origin}", style="dim"))
+        parts.append(Padding(Group(*body), (0, 0, 0, 3)))
+    return Group(*parts)
