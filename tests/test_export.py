@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 import tempfile
+import unicodedata
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -242,6 +243,12 @@ def test_anki_deck_name_is_one_line_subdeck() -> None:
     assert anki_deck_name(nested) == "AI Music Glossary::Part 1:Intro:More"
 
 
+def test_field_html_is_nfc() -> None:
+    # Anki stores note text in NFC; exporting NFC keeps the package and Anki in step.
+    assert field_html("Cafe\u0301") == "Caf\u00e9"
+    assert anki_deck_name(Deck("x", "Cafe\u0301", "", 1, ())) == "AI Music Glossary::Caf\u00e9"
+
+
 def test_field_html_drops_control_characters() -> None:
     # \x1f separates fields inside Anki's notes table.
     assert field_html("a\x1fb\x00c\td\r\ne\rf") == "abc\td<br>e<br>f"
@@ -253,7 +260,7 @@ def test_field_html_shows_any_text_as_text(text: str) -> None:
     assert "<" not in field.replace("<br>", "")
     assert ">" not in field.replace("<br>", "")
     assert "\x1f" not in field
-    expected = text.replace("\r\n", "\n").replace("\r", "\n")
+    expected = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     expected = "".join(c for c in expected if c in "\t\n" or not (c < " " or c == "\x7f"))
     assert html.unescape(field.replace("<br>", "\n")) == expected.strip()
 

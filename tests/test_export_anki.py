@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from trainer.cards import answers_for, mask
 from trainer.catalog import bundled_deck_files, load_decks
@@ -19,9 +22,10 @@ from trainer.export import (
     export_combined,
     export_deck,
     field_html,
+    note_fields,
     note_guid,
 )
-from trainer.model import Deck
+from trainer.model import Deck, Entry
 
 T0 = 1780000000  # the deck file's time before the edit
 
@@ -282,3 +286,44 @@ def test_renamed_deck_title_leaves_existing_cards_in_place(
     assert len(log.updated) == 3
     assert "AI Music Glossary::Week 1" in deck_names(collection)
     assert {collection.get_card(cid).did for cid in collection.find_cards("")} == {old_deck}
+
+
+_TEXT = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40
+).filter(lambda text: field_html(text) != "")
+
+
+@settings(max_examples=25, deadline=None)
+@given(term=_TEXT, definition=_TEXT, details=st.text(max_size=40), alias=_TEXT)
+@example(term="Cafe\u0301", definition="a &nbsp; <b>", details="\u2028x\r\ny", alias="\x1f")
+def test_any_text_arrives_in_anki_as_exported(
+    term: str, definition: str, details: str, alias: str
+) -> None:
+    entry = Entry(id="x", term=term, definition=definition, details=details, aliases=(alias,))
+    deck = Deck("any", "Any", "", 1999999903, (entry,))
+    with tempfile.TemporaryDirectory() as folder:
+        result = export_deck(deck, Path(folder) / "out")
+        col = Collection(str(Path(folder) / "collection.anki2"))
+        try:
+            import_package(col, result.path)
+            (note,) = [col.get_note(nid) for nid in col.find_notes("")]
+            assert note.fields == note_fields(deck, entry)
+        finally:
+            col.close()
+
+
+def test_empty_details_and_aliases_leave_no_trace_on_the_cards(
+    collection: Collection, course: Path, tmp_path: Path
+) -> None:
+    import_package(collection, export_deck(parse_deck(course), tmp_path / "out").path)
+    bare = notes_by_guid(collection)[note_guid("course-week-1", "markup")]
+    for card in bare.cards():
+        assert 'class="details"' not in card.answer()
+        assert 'class="aliases"' not in card.answer()
+    full = notes_by_guid(collection)[note_guid("course-week-1", "audio-codec")]
+    forward = sorted(full.cards(), key=lambda card: card.ord)[0]
+    assert '<div class="aliases">Also: codec</div>' in forward.answer()
+    assert (
+        '<div class="details">Neural codecs turn audio into tokens.<br>'
+        "A language model can then predict those tokens.</div>"
+    ) in forward.answer()

@@ -34,6 +34,7 @@ import re
 import secrets
 import sqlite3
 import tempfile
+import unicodedata
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -148,7 +149,7 @@ def anki_deck_name(deck: Deck) -> str:
 
     `::` separates levels in Anki, so a `::` inside the title becomes `:` (one level).
     """
-    title = _one_line(deck.title)
+    title = unicodedata.normalize("NFC", _one_line(deck.title))
     while "::" in title:
         title = title.replace("::", ":")
     return f"{PARENT_DECK_NAME}::{title}"
@@ -159,8 +160,9 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # \x1f separates Anki's f
 
 def field_html(text: str) -> str:
     """Plain text as an Anki field: HTML-escaped, line breaks as `<br>`, control characters
-    (other than tab and line breaks) dropped."""
-    text = _CONTROL_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    (other than tab and line breaks) dropped, in Unicode NFC (as Anki stores note text)."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL_RE.sub("", text)
     escaped = html.escape(text.strip(), quote=False)
     return escaped.replace("\n", "<br>")
 
