@@ -76,6 +76,10 @@ def _register() -> None:
     cli.add_command(quiz.quiz)
     cli.add_command(quiz.status)
 
+    from trainer.cli import cards
+
+    cli.add_command(cards.cards)
+
 
 _register()
 
