@@ -135,6 +135,8 @@ def test_answers_for_collects_every_name_once() -> None:
             "____, ____, ____, ____",
         ),
         ("An embedding is embedded", ["Embedding"], "A(n) ____ is ____"),
+        ("Demoparties: a demoparty's compos", ["Demoparty"], "____: a(n) ____ compos"),
+        ("Modulation of modules", ["Module"], "Modulation of ____"),
         ("organ and Riffusion-like", ["GAN"], "organ and Riffusion-like"),
         ("MIDI-LLMs work with MIDI", ["MIDI-LLM"], "____ work with MIDI"),
         ("Diffusion models generate", ["Diffusion Model"], "____ generate"),

@@ -166,7 +166,7 @@ def _forms(name: str) -> list[str]:
     words = _SEP.split(name.lower().strip())
     forms = [" ".join(words)]
     last = words[-1]
-    for ending in ("ings", "ing", "ed", "es", "e", "s"):
+    for ending in ("ings", "ing", "ies", "ied", "ed", "es", "e", "s", "y"):
         if last.endswith(ending) and len(last) - len(ending) >= 3:
             forms.append(" ".join([*words[:-1], last[: -len(ending)]]))
             break

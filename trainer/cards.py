@@ -78,8 +78,8 @@ def answers_for(entry: Entry) -> list[str]:
 
 
 _SEP = r"[\s\-‐‑–]+"  # words of a name may be joined by spaces or hyphens ("fine-tuning")
-_ENDINGS = ("ings", "ing", "ed", "es", "e", "s")
-_TAIL = r"(?:ings|ing|ed|es|e|s)?(?:['’]s|['’])?"  # inflections and possessives
+_ENDINGS = ("ings", "ing", "ed", "es", "e", "s", "y")
+_TAIL = r"(?:ings|ing|ies|ied|ed|es|e|s|y)?(?:['’]s|['’])?"  # inflections and possessives
 
 
 def _stem(word: str) -> str:
