@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from store_helpers import DAY, answer, open_with_decks
+from store_helpers import DAY, NOW, answer, open_with_decks
 
 from trainer import sm2
-from trainer.model import CardState, DayCounts, Grade, ReviewKind
+from trainer.errors import StoreError
+from trainer.model import CardState, DayCounts, Grade, Review, ReviewKind
 from trainer.store import Store
 
 A1F = "alpha/one/forward"
@@ -233,3 +234,51 @@ def test_dates_and_times_come_back_aware(store: Store) -> None:
     (logged,) = store.history("ada", A1F)
     assert logged.at == review.at and logged.at.tzinfo is not None
     assert logged.day == date(2026, 3, 1)
+
+
+def test_record_is_one_transaction_of_two_statements(store: Store) -> None:
+    from sqlalchemy import event
+
+    answer(store, A1F, 4)  # the learner exists and is known to this store
+    before = store.card_state("ada", A1F)
+    statements: list[str] = []
+
+    def log(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement.split()[0] + " " + statement.split()[1])
+
+    event.listen(store.engine, "before_cursor_execute", log)
+    try:
+        after = sm2.review(before, Grade.GOOD, DAY + timedelta(1))
+        store.record(
+            Review(
+                "ada", A1F, NOW, DAY + timedelta(1), Grade.GOOD, ReviewKind.REVIEW, before, after
+            )
+        )
+    finally:
+        event.remove(store.engine, "before_cursor_execute", log)
+    assert statements == ["BEGIN IMMEDIATE", "INSERT INTO", "UPDATE card_states"]
+
+
+def test_a_store_locked_too_long_is_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import trainer.store
+
+    store, _ = open_with_decks(tmp_path)
+    store.close()
+    monkeypatch.setattr(trainer.store, "BUSY_TIMEOUT_MS", 0)
+    with Store.open(tmp_path / "progress.db") as impatient:
+        holder = sqlite3.connect(tmp_path / "progress.db", isolation_level=None)
+        try:
+            holder.execute("BEGIN IMMEDIATE")
+            with pytest.raises(StoreError) as error:
+                answer(impatient, A1F, 4)
+            holder.execute("ROLLBACK")
+        finally:
+            holder.close()
+        assert str(error.value) == (
+            f"{tmp_path / 'progress.db'} is busy: another trainer has held it for more than 0 s; "
+            "try again when it is done"
+        )
+        assert impatient.history("ada", A1F) == []
+        answer(impatient, A1F, 4)  # free again

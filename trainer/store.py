@@ -448,10 +448,35 @@ class Store:
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         """One write transaction (BEGIN IMMEDIATE on SQLite), committed on leaving."""
-        with self.engine.connect() as conn:
+        with self._errors(), self.engine.connect() as conn:
             conn.execution_options(trainer_write=True)
             with conn.begin():
                 yield conn
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with self._errors(), self.engine.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Database failures in use (locked too long, disk full, corrupt page) as StoreError."""
+        try:
+            yield
+        except exc.OperationalError as error:
+            message = str(error.orig) if error.orig is not None else str(error)
+            if "locked" in message or "busy" in message:
+                raise StoreError(
+                    f"{self.where} is busy: another trainer has held it for more than "
+                    f"{BUSY_TIMEOUT_MS // 1000} s; try again when it is done"
+                ) from None
+            raise StoreError(f"the store {self.where} failed: {message}") from None
+        except exc.DatabaseError as error:
+            message = str(error.orig) if error.orig is not None else str(error)
+            raise StoreError(
+                f"{self.where} is corrupt ({message}); restore it from a backup "
+                "or pass another file with --db"
+            ) from None
 
     # -- learners -----------------------------------------------------------------------
 
@@ -468,14 +493,14 @@ class Store:
         return None if found is None else int(found)
 
     def learners(self) -> list[str]:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return list(conn.execute(select(LEARNERS.c.name).order_by(LEARNERS.c.name)).scalars())
 
     # -- answers ------------------------------------------------------------------------
 
     def card_state(self, learner: str, card_id: str) -> CardState:
         """The learner's state of a card (a fresh CardState for a new card or unknown learner)."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             lid = self._learner_id(conn, learner, create=False)
             if lid is None:
                 return CardState()
@@ -487,7 +512,7 @@ class Store:
         return CardState() if row is None else _state(*row)
 
     def card(self, card_id: str) -> Card | None:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             row = conn.execute(select(*CARD_COLUMNS).where(CARDS.c.id == card_id)).first()
         return None if row is None else _card(row)
 
@@ -622,7 +647,7 @@ class Store:
 
     def history(self, learner: str, card_id: str) -> list[Review]:
         """The learner's logged answers to a card, oldest first."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             lid = self._learner_id(conn, learner, create=False)
             if lid is None:
                 return []
@@ -636,7 +661,7 @@ class Store:
     def rebuild_states(self, learner: str) -> dict[str, CardState]:
         """Every card's current state, from the review log alone (the last `after` per card)."""
         states: dict[str, CardState] = {}
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             lid = self._learner_id(conn, learner, create=False)
             if lid is None:
                 return states
@@ -724,7 +749,7 @@ class Store:
         return query
 
     def _study_cards(self, query: Select[Any]) -> list[StudyCard]:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(query).all()
         out = []
         for row in rows:
@@ -733,7 +758,7 @@ class Store:
         return out
 
     def _lid_or_none(self, learner: str) -> int | None:
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             return self._learner_id(conn, learner, create=False)
 
     def redrill_cards(
@@ -784,7 +809,7 @@ class Store:
         """
         lid = self._lid_or_none(learner) or 0
         wanted = set(_slugs(decks))
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             slugs = [
                 slug
                 for slug in conn.execute(
@@ -810,7 +835,7 @@ class Store:
 
     def done_today(self, learner: str, day: date) -> DayCounts:
         """How many answers of each kind the learner logged on study day `day`."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             lid = self._learner_id(conn, learner, create=False)
             if lid is None:
                 return DayCounts()
@@ -828,7 +853,7 @@ class Store:
 
     def entries_studied(self, learner: str, day: date) -> set[tuple[str, str]]:
         """(deck, entry) pairs the learner answered on `day`, for burying sibling cards."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             lid = self._learner_id(conn, learner, create=False)
             if lid is None:
                 return set()
@@ -861,7 +886,7 @@ class Store:
         updated: list[str] = []
         problems: list[str] = []
         totals = {"added": 0, "updated": 0, "retired": 0, "restored": 0}
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = {
                 row.path: row
                 for row in conn.execute(
@@ -1060,7 +1085,7 @@ class Store:
 
     def registered_paths(self) -> list[Path]:
         """Files of the active registered (non-bundled) decks, in registration order."""
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(
                 select(DECKS.c.path)
                 .where(DECKS.c.bundled == false(), DECKS.c.active == true())
@@ -1083,7 +1108,7 @@ class Store:
         )
         if not include_inactive:
             query = query.where(DECKS.c.active == true())
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(query).all()
         return [
             DeckInfo(
@@ -1151,7 +1176,7 @@ class Store:
                     )
                 )
             )
-        with self.engine.connect() as conn:
+        with self._read() as conn:
             rows = conn.execute(query).all()
         listings = []
         for row in rows:
