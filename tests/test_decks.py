@@ -368,3 +368,9 @@ def test_round_trip_through_toml(deck: Deck) -> None:
     assert back.description == deck.description
     assert back.anki_deck_id == deck.anki_deck_id
     assert [e.__class__(**{**e.__dict__, "line": None}) for e in back.entries] == list(deck.entries)
+
+
+def test_an_inline_array_of_entries_points_at_its_key() -> None:
+    head = GOOD.split("[[entry]]")[0]
+    text = head + 'entry = [{id = "x", definition = "D.", source = "authored"}]\n'
+    assert error_of(text) == "decks/tiny.toml:7: entry is missing 'term'; add `term = ...`"

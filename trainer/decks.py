@@ -226,7 +226,10 @@ class _Validator:
         ids: dict[str, int] = {}
         terms: dict[str, int] = {}
         for index, entry_raw in enumerate(entries_raw):
-            block = self.lines.entries[index] if index < len(self.lines.entries) else _Block(1)
+            if index < len(self.lines.entries):
+                block = self.lines.entries[index]
+            else:  # an inline array of tables (`entry = [{...}]`): point at its key
+                block = _Block(top.keys.get("entry", 1))
             entry = self.entry(entry_raw, block)
             if entry.id in ids:
                 raise self.fail(

@@ -7,7 +7,14 @@ import click
 
 @click.group()
 def deck() -> None:
-    """Bundled and registered decks."""
+    """Bundled and registered decks: list them, show one.
+
+    Example:
+
+    \b
+        trainer deck list
+        trainer deck show foundational
+    """
 
 
 def _json(value: object) -> None:
