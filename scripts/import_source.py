@@ -67,7 +67,7 @@ class Curation:
 
 CURATION: dict[str, dict[str, Curation]] = {
     "foundational": {
-        "audio-codec": Curation(("codec", "neural audio codec"), ("audio", "compression")),
+        "audio-codec": Curation(("codec",), ("audio", "compression")),
         "attention-mechanism": Curation(("attention",), ("architecture",)),
         "autoregressive-model": Curation(("autoregressive",), ("architecture", "generation")),
         "bit-depth": Curation((), ("audio",)),
@@ -75,7 +75,7 @@ CURATION: dict[str, dict[str, Curation]] = {
         "fine-tuning": Curation(("fine-tune", "finetuning"), ("training",)),
         "groove-timing-quantization": Curation((), ("rhythm", "midi")),
         "hallucination": Curation((), ("quality",)),
-        "latent-space": Curation(("latent representation",), ("representation",)),
+        "latent-space": Curation((), ("representation",)),
         "midi-llm": Curation((), ("model", "midi")),
     },
     "models-architectures": {
@@ -92,9 +92,7 @@ CURATION: dict[str, dict[str, Curation]] = {
     },
     "generation-inference": {
         "audiocraft": Curation((), ("model",)),
-        "cfg-scale": Curation(
-            ("CFG", "classifier-free guidance", "guidance scale"), ("diffusion", "control")
-        ),
+        "cfg-scale": Curation(("guidance scale",), ("diffusion", "control")),
         "conditioning": Curation((), ("control",)),
         "few-shot-learning": Curation(("few-shot",), ("training",)),
         "inference-time": Curation((), ("performance",)),
