@@ -43,10 +43,12 @@ def all_decks() -> list[Deck]:
     return [parse_deck(path) for path in DECK_FILES]
 
 
-def test_the_bundled_folder_is_the_decks_folder() -> None:
-    assert catalog.bundled_deck_files() == sorted(
-        DECK_FILES, key=lambda p: catalog.BUNDLED_SLUGS.index(p.stem)
-    )
+def test_the_bundled_files_are_the_decks_folder() -> None:
+    """Editable or not, the package finds the same files as decks/ holds."""
+    bundled = catalog.bundled_deck_files()
+    assert sorted(p.name for p in bundled) == [p.name for p in DECK_FILES]
+    for path in bundled:
+        assert path.read_bytes() == (DECKS_DIR / path.name).read_bytes(), path.name
 
 
 def test_the_five_decks_are_shipped_in_section_order() -> None:
