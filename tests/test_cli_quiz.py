@@ -382,3 +382,14 @@ def test_commands_have_help() -> None:
         result = run([command, "--help"])
         assert result.exit_code == 0
         assert "Example:" in result.stdout
+
+
+def test_reverse_card_back_and_details_show_the_unmasked_definition() -> None:
+    out = "\n".join(lines(quiz("e\n\n4\n", "--direction", "reverse", "--new", "1")))
+    front, _, rest = out.partition("› e")
+    assert "A(n) ____ compresses" in front
+    assert "An audio codec compresses" not in front
+    details, _, back = rest.partition("─ answer ─")
+    assert "│ An audio codec compresses" in details
+    assert "│ In AI music generation, codecs like Encodec" in details
+    assert "│ An audio codec compresses" in back

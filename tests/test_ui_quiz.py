@@ -87,6 +87,18 @@ def test_back_panel_forward_shows_term_and_definition() -> None:
     ]
 
 
+def test_back_panel_reverse_shows_the_term_and_the_unmasked_definition() -> None:
+    item = Item(REVERSE, LEARNED, ReviewKind.REVIEW)
+    lines = render(ui.back_panel(item, definition="An audio codec compresses audio."), 40)
+    assert lines[1:4] == [
+        "│ Audio Codec                          │",
+        "│                                      │",
+        "│ An audio codec compresses audio.     │",
+    ]
+    masked = render(ui.back_panel(item), 40)
+    assert masked[3] == "│ A(n) ____ compresses [audio] data.   │"
+
+
 def test_back_panel_typed_verdicts() -> None:
     item = Item(REVERSE, LEARNED, ReviewKind.REVIEW)
     exact = render(ui.back_panel(item, match=check_answer("audio codec", ["Audio Codec"])))
@@ -172,6 +184,8 @@ def test_details_panel_state_and_history() -> None:
     assert "│ interval  6 days" in text
     assert "│ 2026-03-01   new            2     1d │" in lines
     assert "│ 2026-03-01   re-drill       4      - │" in lines
+    reverse = render(ui.details_panel(REVERSE, LEARNED, [], deck_title=TITLE, text="Full."), 40)
+    assert "│ Full.                                │" in reverse
     new = render(ui.details_panel(FORWARD, CardState(), [], deck_title=TITLE), 40)
     assert any("│ state  new" in line for line in new)
     assert any("no answers yet" in line for line in new)

@@ -219,7 +219,15 @@ class _Quiz:
     def grade(self, item: Item, typed_text: str | None, started: float) -> None:
         ui = self.ui
         match = self.check(item, typed_text)
-        self.console.print(ui.back_panel(item, match=match, typed=typed_text))
+        entry = self.entries.get((item.card.deck, item.card.entry))
+        self.console.print(
+            ui.back_panel(
+                item,
+                match=match,
+                typed=typed_text,
+                definition=entry.definition if entry is not None else None,
+            )
+        )
         suggested = match.suggested_grade if match is not None else None
         self.console.print(
             ui.grade_prompt(self.session.preview(), width=self.console.width, suggested=suggested)
@@ -272,9 +280,18 @@ class _Quiz:
             self.console.print(ui.help_panel())
             return False
         if key == "e":
+            from trainer.cards import forward_back
+
             title = self.titles.get(item.card.deck, item.card.deck)
+            entry = self.entries.get((item.card.deck, item.card.entry))
             self.console.print(
-                ui.details_panel(item.card, item.state, session.history(), deck_title=title)
+                ui.details_panel(
+                    item.card,
+                    item.state,
+                    session.history(),
+                    deck_title=title,
+                    text=forward_back(entry) if entry is not None else None,
+                )
             )
             return False
         if key == "u":
@@ -396,9 +413,9 @@ def quiz(
         click.echo(line)  # one line, never wrapped
         return
     titles = {info.slug: info.title for info in store.deck_infos()}
-    entries: dict[tuple[str, str], Entry] = {}
-    if typed:
-        entries = {(d.slug, e.id): e for d in app.all_decks() for e in d.entries}
+    # The entries give typed answers their accepted forms and reverse cards their
+    # unmasked definition on the back.
+    entries = {(d.slug, e.id): e for d in app.all_decks() for e in d.entries}
     tty = sys.stdin.isatty() and sys.stdout.isatty()
     runner = _Quiz(
         app,

@@ -145,14 +145,25 @@ def match_lines(match: Match) -> list[Text]:
     ]
 
 
-def back_panel(item: Item, *, match: Match | None = None, typed: str | None = None) -> Panel:
-    """The answer, with the typed-answer check in --typed mode."""
+def back_panel(
+    item: Item,
+    *,
+    match: Match | None = None,
+    typed: str | None = None,
+    definition: str | None = None,
+) -> Panel:
+    """The answer, with the typed-answer check in --typed mode.
+
+    A reverse card shows its term, then `definition` (the entry's text with the term
+    in place) or, without it, the masked front again.
+    """
     card = item.card
     parts: list[RenderableType] = []
     if card.direction is Direction.FORWARD:
         parts += [Text(card.front, style="bold"), Text(""), Text(card.back)]
     else:
-        parts += [Text(card.back, style="bold"), Text(""), Text(card.front, style="dim")]
+        context = Text(definition) if definition else Text(card.front, style="dim")
+        parts += [Text(card.back, style="bold"), Text(""), context]
     if match is not None:
         parts += [Text(""), *match_lines(match)]
     elif typed is not None:
@@ -167,7 +178,7 @@ def grade_prompt(
 
     `preview` is None in the re-drill, where grades change no interval.
     """
-    columns = 3 if width >= 66 else 2
+    columns = 3 if width >= 62 else 2
     grid = Table.grid(padding=(0, 2))
     for _ in range(columns):
         grid.add_column()
@@ -222,9 +233,17 @@ def help_panel() -> Panel:
 
 
 def details_panel(
-    card: Card, state: CardState, history: Sequence[Review], *, deck_title: str
+    card: Card,
+    state: CardState,
+    history: Sequence[Review],
+    *,
+    deck_title: str,
+    text: str | None = None,
 ) -> Panel:
-    """The card's full text, its SM-2 state and its answers so far."""
+    """The entry's full text, the card's SM-2 state and its answers so far.
+
+    `text` is the entry's definition and details; without it, the card's own text.
+    """
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="bold", no_wrap=True)
     facts.add_column(overflow="fold")
@@ -239,7 +258,9 @@ def details_panel(
         facts.add_row("interval", plural(state.interval, "day"))
         facts.add_row("due", state.due.isoformat() if state.due else "-")
         facts.add_row("lapses", str(state.lapses))
-    parts: list[RenderableType] = [facts, Text(""), Text(card.back)]
+    if text is None:
+        text = card.back if card.direction is Direction.FORWARD else card.front
+    parts: list[RenderableType] = [facts, Text(""), Text(text)]
     if history:
         log = Table(box=box.SIMPLE, pad_edge=False, show_edge=False)
         log.add_column("day", no_wrap=True)
