@@ -144,3 +144,41 @@ def test_trainer_db_env_and_default_location(
     monkeypatch.setenv("TRAINER_DB", str(target))
     assert run("cards", "--json").exit_code == 0
     assert target.exists()
+
+
+@freeze_time("2026-03-20 10:00:00")
+def test_due_leaves_out_suspended_cards_unless_asked(ids: list[str]) -> None:
+    app = AppContext(db=None, learner="ada")
+    app.open_store().set_suspended("ada", ids[1], True)
+    app.close_store()
+    assert ids[1] not in {row["id"] for row in as_json("--due")}
+    assert [row["id"] for row in as_json("--due", "--state", "suspended")] == [ids[1]]
+
+
+def test_the_store_is_closed_when_the_command_ends() -> None:
+    assert run("cards", "--json").exit_code == 0
+    store = paths.default_store_path()
+    # The last connection closing checkpoints the WAL and removes it.
+    assert store.exists() and not Path(f"{store}-wal").exists()
+
+
+def test_a_registered_deck_that_cannot_be_read_is_a_warning(tmp_path: Path) -> None:
+    from store_helpers import write_deck
+
+    from trainer.decks import parse_deck
+
+    mine = write_deck(tmp_path / "mine", "gamma", [("g", "G", "A letter.")])
+    app = AppContext(db=None, learner="ada")
+    app.open_store().register_deck(mine, parse_deck(mine))
+    app.close_store()
+    assert [row["id"] for row in as_json("--deck", "gamma")] == [
+        "gamma/g/forward",
+        "gamma/g/reverse",
+    ]
+    mine.unlink()
+    result = run("cards", "--deck", "gamma", "--json")
+    assert result.exit_code == 0
+    assert result.stderr == (
+        f"Warning: {mine.resolve()}: cannot read the deck file (No such file or directory)\n"
+    )
+    assert len(json.loads(result.stdout)) == 2  # its cards stay as they were

@@ -1139,7 +1139,8 @@ class Store:
     ) -> list[CardListing]:
         """Cards of active decks with the learner's progress, in deck and card order.
 
-        `due_on`: only cards due on or before that study day; `state`: new, learning,
+        `due_on`: only cards due on or before that study day (without `state`, not
+        suspended or retired ones: those are in no queue); `state`: new, learning,
         review, suspended or retired; `search`: case-insensitive text in the id,
         term, front or back; `leeches`: only cards tagged as leeches.
         """
@@ -1188,6 +1189,8 @@ class Store:
             )
             if state is not None and kind != state:
                 continue
+            if due_on is not None and state is None and kind in ("retired", "suspended"):
+                continue  # not in any queue
             listings.append(
                 CardListing(
                     id=row.id,
