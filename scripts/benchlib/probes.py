@@ -1,0 +1,210 @@
+"""Measures that run inside one fresh Python process; each prints one JSON object.
+
+    python -m benchlib.probes queue   DB LEARNER
+    python -m benchlib.probes answers DB LEARNER COUNT
+    python -m benchlib.probes sync    DB REPEAT
+    python -m benchlib.probes export  DECK_DIR OUT_DIR REPEAT
+    python -m benchlib.probes anki    COLLECTION COUNT
+
+bench.py starts a new process per run, so "first" really is the first call in a
+process (cold SQLAlchemy statement caches, cold SQLite page cache of the process).
+The study day is the one trainer's CLI would use (AppContext.today()).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+# Grades given to the 200 answers: mostly 4-5 with some 3 and fails, like a learner.
+GRADES = (4, 5, 4, 3, 4, 5, 2, 4, 4, 5)
+
+
+def _today() -> Any:
+    from trainer.cli.context import AppContext
+
+    return AppContext(db=None, learner="").today()
+
+
+def _limits() -> Any:
+    from trainer.session import Limits
+    from trainer.settings import load_settings
+
+    settings = load_settings()
+    return Limits(new=settings.new_per_day, reviews=settings.reviews_per_day)
+
+
+def _start(store: Any, learner: str, day: Any) -> tuple[Any, float, float]:
+    """(session, seconds for the deck list, seconds for Session.start) as `trainer quiz` does it."""
+    from trainer.session import Session
+
+    mark = time.perf_counter()
+    slugs = [info.slug for info in store.deck_infos()]
+    decks = time.perf_counter() - mark
+    mark = time.perf_counter()
+    session = Session.start(
+        store, learner=learner, decks=slugs, day=day, limits=_limits(), rng=random.Random(0)
+    )
+    return session, decks, time.perf_counter() - mark
+
+
+def queue(db: str, learner: str) -> dict[str, Any]:
+    from trainer.store import Store
+
+    day = _today()
+    mark = time.perf_counter()
+    store = Store.open(db)
+    opened = time.perf_counter() - mark
+    try:
+        session, decks, first = _start(store, learner, day)
+        again_session, _decks, again = _start(store, learner, day)
+        progress = session.progress()
+    finally:
+        store.close()
+    return {
+        "open": opened,
+        "decks": decks,
+        "first": first,
+        "again": again,
+        "day": day.isoformat(),
+        "queue": {"new": progress.new, "reviews": progress.reviews, "redrill": progress.redrill},
+        "same_again": again_session.progress() == progress,
+    }
+
+
+def answers(db: str, learner: str, count: int) -> dict[str, Any]:
+    """Answer up to `count` cards of today's queue on a copy of the store (Session.answer:
+    SM-2 and Store.record, one committed transaction each)."""
+    from trainer.store import Store
+
+    day = _today()
+    with tempfile.TemporaryDirectory(prefix="bench-answers-") as folder:
+        copy = Path(folder) / "progress.db"
+        shutil.copyfile(db, copy)
+        store = Store.open(str(copy))
+        try:
+            session, _decks, _first = _start(store, learner, day)
+            times = []
+            kinds: dict[str, int] = {}
+            for i in range(count):
+                item = session.current()
+                if item is None:
+                    break
+                grade = GRADES[i % len(GRADES)]
+                now = datetime.now(UTC)
+                mark = time.perf_counter()
+                review = session.answer(grade, now=now, answer_ms=4000)
+                times.append(time.perf_counter() - mark)
+                kinds[str(review.kind)] = kinds.get(str(review.kind), 0) + 1
+        finally:
+            store.close()
+    return {"answers": times, "kinds": kinds}
+
+
+def sync(db: str, repeat: int) -> dict[str, Any]:
+    """Store.sync_decks over the bundled and registered deck files, none of them changed."""
+    from trainer.catalog import bundled_deck_files
+    from trainer.store import DeckSource, Store
+
+    store = Store.open(db)
+    try:
+        sources = [DeckSource(path, bundled=True) for path in bundled_deck_files()]
+        sources += [DeckSource(path, bundled=False) for path in store.registered_paths()]
+        report = store.sync_decks(sources)  # first call of the process, not counted
+        times = []
+        for _ in range(repeat):
+            mark = time.perf_counter()
+            report = store.sync_decks(sources)
+            times.append(time.perf_counter() - mark)
+    finally:
+        store.close()
+    return {
+        "sync": times,
+        "files": len(sources),
+        "unchanged": len(report.unchanged),
+        "updated": list(report.updated),
+        "problems": list(report.problems),
+    }
+
+
+def export(deck_dir: str, out_dir: str, repeat: int) -> dict[str, Any]:
+    """export_decks(combined) of the synthetic decks only (exactly the benchmark's cards)."""
+    from trainer.catalog import load_decks
+    from trainer.export import export_decks
+
+    paths = sorted(Path(deck_dir).glob("*.toml"))
+    mark = time.perf_counter()
+    decks = load_decks(paths)
+    parsed = time.perf_counter() - mark
+    out = Path(out_dir)
+    times = []
+    results = []
+    for _ in range(repeat):
+        mark = time.perf_counter()
+        results = export_decks(decks, out, combined=True)
+        times.append(time.perf_counter() - mark)
+    return {
+        "parse": parsed,
+        "export": times,
+        "entries": sum(len(d.entries) for d in decks),
+        "cards": sum(r.cards for r in results),
+        "bytes": sum(r.path.stat().st_size for r in results),
+    }
+
+
+def anki(collection: str, count: int) -> dict[str, Any]:
+    from benchlib import ankiside
+
+    return ankiside.probe(Path(collection), answers=count)
+
+
+def rss(cmd: list[str]) -> dict[str, Any]:
+    """Peak resident memory of `cmd` run with stdin at EOF (os.wait4: this child only)."""
+    import os
+    import subprocess
+
+    proc = subprocess.Popen(
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdin.close()
+    out = proc.stdout.read()
+    proc.stderr.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    kib = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+    return {
+        "peak_mb": usage.ru_maxrss * kib / 1_000_000,
+        "exit": proc.returncode,
+        "output": out.decode(errors="replace"),
+    }
+
+
+def main(argv: list[str]) -> None:
+    name, *args = argv
+    if name == "queue":
+        result = queue(args[0], args[1])
+    elif name == "answers":
+        result = answers(args[0], args[1], int(args[2]))
+    elif name == "sync":
+        result = sync(args[0], int(args[1]))
+    elif name == "export":
+        result = export(args[0], args[1], int(args[2]))
+    elif name == "rss":
+        result = rss(args)
+    elif name == "anki":
+        result = anki(args[0], int(args[1]))
+    else:
+        raise SystemExit(f"unknown probe {name!r}")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
