@@ -80,6 +80,10 @@ def _register() -> None:
 
     cli.add_command(cards.cards)
 
+    from trainer.cli import stats
+
+    cli.add_command(stats.stats)
+
 
 _register()
 
