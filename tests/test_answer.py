@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from trainer.answer import (
     DiffOp,
@@ -153,6 +155,43 @@ def test_diff_of_missing_and_extra_letters() -> None:
     assert diff_markup(diff("démoscène", "Demoscene")) == "Demoscene"
 
 
+def test_diff_leaves_out_what_matching_ignores() -> None:
+    assert diff_markup(diff("the auto-regresive model", "Autoregressive Model")) == (
+        "Autoregre{+s+}sive Model"
+    )
+    assert diff_markup(diff("audiocodec", "Audio Codec")) == "Audio Codec"
+    assert diff_markup(diff("loudnes war", "The Loudness War")) == "The Loudnes{+s+} War"
+    assert diff_markup(diff("  a  ", "A")) == "A"
+
+
 def test_match_diff_is_against_the_closest_form() -> None:
     match = check_answer("generative adverserial network", GAN)
     assert diff_markup(match.diff) == "Generative Advers[-e-]{+a+}rial Network"
+
+
+_words = st.text(alphabet="abcdeéßAZ -'.&_12", min_size=0, max_size=30)
+
+
+@given(_words)
+def test_every_answer_matches_itself_exactly(text: str) -> None:
+    if normalize(text).replace(" ", ""):
+        assert check_answer(text, [text]).verdict is Verdict.EXACT
+        assert check_answer(f"  {text.upper()}!", [text]).verdict is Verdict.EXACT
+
+
+@given(_words)
+def test_normalize_is_idempotent(text: str) -> None:
+    assert normalize(normalize(text)) == normalize(text)
+
+
+@given(_words, _words)
+def test_diff_rebuilds_the_expected_answer(typed: str, expected: str) -> None:
+    parts = diff(typed, expected)
+    assert "".join(p.text for p in parts if p.op is not DiffOp.EXTRA) == expected
+
+
+@given(_words, _words)
+def test_edit_distance_is_a_symmetric_bound(a: str, b: str) -> None:
+    d = edit_distance(a, b)
+    assert d == edit_distance(b, a)
+    assert abs(len(a) - len(b)) <= d <= max(len(a), len(b))

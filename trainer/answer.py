@@ -127,13 +127,24 @@ def _is_plural_of(a: str, b: str) -> bool:
     return a == b + "s" or a == b + "es" or b == a + "s" or b == a + "es"
 
 
+def _ignorable(text: str, *, words: bool = True) -> bool:
+    """Text the matching ignores: punctuation and spacing (and, if `words`, articles)."""
+    found = re.sub(r"[\W_]+", " ", text.casefold()).split()
+    return all(words and word in ARTICLES for word in found)
+
+
 def diff(typed: str, expected: str) -> tuple[DiffPart, ...]:
     """Character diff from `typed` to `expected`, comparing case- and accent-insensitively.
 
     Equal stretches keep the expected text (so the display shows the answer's spelling);
     a replaced stretch gives EXTRA (what was typed) then MISSING (what was expected).
+    What the matching ignores is not marked: articles, punctuation and spacing typed
+    in excess are left out, and those missing are shown as equal.
     """
     a = typed.strip()
+    without_articles = re.sub(r"(?i)\b(?:a|an|the)\b", " ", a)
+    if not _ignorable(without_articles):
+        a = " ".join(without_articles.split())
     fa = [_fold_char(c) for c in a]
     fb = [_fold_char(c) for c in expected]
     parts: list[DiffPart] = []
@@ -146,13 +157,26 @@ def diff(typed: str, expected: str) -> tuple[DiffPart, ...]:
         else:
             parts.append(DiffPart(op, text))
 
+    def whole_words(j1: int, j2: int) -> bool:
+        """Whether the letters in expected[j1:j2] are whole words of `expected`."""
+        alnum = [j for j in range(j1, j2) if expected[j].isalnum()]
+        if not alnum:
+            return True
+        k1, k2 = alnum[0], alnum[-1] + 1
+        before = k1 == 0 or not expected[k1 - 1].isalnum()
+        after = k2 == len(expected) or not expected[k2].isalnum()
+        return before and after
+
     matcher = difflib.SequenceMatcher(None, fa, fb, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             add(DiffOp.EQUAL, expected[j1:j2])
-        else:
-            add(DiffOp.EXTRA, a[i1:i2])
-            add(DiffOp.MISSING, expected[j1:j2])
+            continue
+        extra, missing = a[i1:i2], expected[j1:j2]
+        if not _ignorable(extra, words=False):
+            add(DiffOp.EXTRA, extra)
+        ignored = _ignorable(missing, words=whole_words(j1, j2))
+        add(DiffOp.EQUAL if ignored else DiffOp.MISSING, missing)
     return tuple(parts)
 
 
