@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trainer.cards import answers_for, cards_for_deck, mask, slash_variants, split_term
 from trainer.model import Card, Deck, Direction, Entry, Source
@@ -151,3 +153,34 @@ def test_mask_masks_the_definition_only() -> None:
     e = entry("Encodec", "Encodec is a codec.", details="Encodec's tokens feed MusicGen.")
     reverse = cards_for_deck(Deck("d", "D", "", 1234567890, (e,)))[1]
     assert reverse.front == "____ is a codec."
+
+
+_word = st.from_regex(r"[A-Za-z]{3,9}", fullmatch=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    words=st.lists(_word, min_size=1, max_size=3),
+    joiners=st.lists(st.sampled_from([" ", "-", " - ", "  "]), min_size=2, max_size=2),
+    upper=st.booleans(),
+    suffix=st.sampled_from(["", "s", "'s", "’s"]),
+    before=st.sampled_from(["", "The ", "An ", "Using "]),
+    after=st.sampled_from(["", " is a thing.", ", e.g. here", "."]),
+)
+def test_mask_removes_every_form_of_the_term(
+    words: list[str],
+    joiners: list[str],
+    upper: bool,
+    suffix: str,
+    before: str,
+    after: str,
+) -> None:
+    term = " ".join(words)
+    form = words[0]
+    for joiner, word in zip(joiners, words[1:], strict=False):
+        form += joiner.strip() or joiner if joiner != " - " else "-"
+        form += word
+    form = (form.upper() if upper else form.lower()) + suffix
+    masked = mask(f"{before}{form}{after}", answers_for(entry(term)))
+    assert "____" in masked
+    assert words[-1].lower() not in masked.lower()

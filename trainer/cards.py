@@ -98,7 +98,9 @@ def answer_pattern(answer: str) -> str:
         return ""
     last = words[-1]
     stem = _stem(last) if last.isalpha() else last
-    parts = [re.escape(w) for w in words[:-1]] + [re.escape(stem) + _TAIL]
+    ending = last[len(stem) :]  # the word itself stays a form: "Bus" + "es", "GPS" + "s"
+    tail = (f"(?:{re.escape(ending)})?" if ending else "") + _TAIL
+    parts = [re.escape(w) for w in words[:-1]] + [re.escape(stem) + tail]
     return r"(?<![\w])" + _SEP.join(parts) + r"(?![\w])"
 
 
