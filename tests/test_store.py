@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,6 +20,7 @@ from trainer.store import Store
 A1F = "alpha/one/forward"
 A1R = "alpha/one/reverse"
 A2F = "alpha/two/forward"
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @pytest.fixture
@@ -282,3 +284,48 @@ def test_a_store_locked_too_long_is_one_line(
         )
         assert impatient.history("ada", A1F) == []
         answer(impatient, A1F, 4)  # free again
+
+
+card_states = st.builds(
+    CardState,
+    n=st.integers(0, 1000),
+    ef=st.integers(130, 990),
+    interval=st.integers(0, 100_000),
+    due=st.none() | st.dates(date(2000, 1, 1), date(2200, 12, 31)),
+    lapses=st.integers(0, 1000),
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    before=card_states,
+    after=card_states,
+    grade=st.sampled_from(list(Grade)),
+    kind=st.sampled_from(list(ReviewKind)),
+    day=st.dates(date(2000, 1, 1), date(2200, 12, 31)),
+    at=st.datetimes(
+        datetime(2000, 1, 1),  # noqa: DTZ001  (hypothesis takes naive bounds)
+        datetime(2200, 1, 1),  # noqa: DTZ001
+        timezones=st.sampled_from([UTC, BERLIN]),
+    ),
+    answer_ms=st.integers(0, 10**9),
+)
+def test_a_logged_answer_reads_back_exactly(
+    store: Store,
+    before: CardState,
+    after: CardState,
+    grade: Grade,
+    kind: ReviewKind,
+    day: date,
+    at: datetime,
+    answer_ms: int,
+) -> None:
+    review = store.record(Review("ada", A2F, at, day, grade, kind, before, after, answer_ms))
+    assert store.card_state("ada", A2F) == after
+    logged = store.history("ada", A2F)[-1]
+    assert logged == review and logged.id == review.id
+    assert logged.at == at and logged.at.tzinfo == UTC
+    in_redrill = [c.card.id for c in store.redrill_cards("ada", ["alpha"], day)]
+    assert in_redrill == ([A2F] if grade < 4 else [])
