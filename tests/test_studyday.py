@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from freezegun import freeze_time
+from hypothesis import given
+from hypothesis import strategies as st
 
 from trainer.cli.context import AppContext
 from trainer.studyday import study_day
@@ -79,3 +81,20 @@ def test_app_today_uses_the_configured_zone(monkeypatch: pytest.MonkeyPatch) -> 
     assert AppContext(db=None, learner="ada").today() == date(2026, 3, 28)
     monkeypatch.setenv("TRAINER_TZ", "Asia/Tokyo")  # 10:30
     assert AppContext(db=None, learner="ada").today() == date(2026, 3, 29)
+
+
+@given(
+    instant=st.datetimes(
+        datetime(2025, 1, 1),  # noqa: DTZ001  (hypothesis takes naive bounds)
+        datetime(2028, 1, 1),  # noqa: DTZ001
+        timezones=st.just(UTC),
+    ),
+    tz=st.sampled_from([BERLIN, NEW_YORK, ZoneInfo("Australia/Lord_Howe"), ZoneInfo("UTC")]),
+    rollover=st.integers(0, 23),
+)
+def test_the_study_day_is_the_local_date_before_the_rollover_hour(
+    instant: datetime, tz: ZoneInfo, rollover: int
+) -> None:
+    local = instant.astimezone(tz)
+    expected = local.date() if local.hour >= rollover else local.date() - timedelta(days=1)
+    assert study_day(instant, tz, rollover) == expected
