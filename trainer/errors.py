@@ -37,7 +37,7 @@ class UnknownDeckError(TrainerError):
 
 
 class StoreError(TrainerError):
-    """The progress store cannot be opened or used (not SQLite, corrupt, read-only, newer schema)."""
+    """The progress store cannot be opened or used (not SQLite, corrupt, read-only, too new)."""
 
 
 class ExportError(TrainerError):
