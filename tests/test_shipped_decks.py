@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
@@ -136,7 +137,9 @@ def test_the_source_copy_is_the_provenance() -> None:
     assert "Diffusion models and autoregressive models are commonly used for inpain\n" in text
 
 
-def test_glossary_decks_are_what_the_import_script_writes() -> None:
+@pytest.fixture
+def import_source() -> Iterator[ModuleType]:
+    """scripts/import_source.py as a module."""
     spec = importlib.util.spec_from_file_location(
         "import_source", ROOT / "scripts" / "import_source.py"
     )
@@ -145,10 +148,39 @@ def test_glossary_decks_are_what_the_import_script_writes() -> None:
     sys.modules["import_source"] = module
     try:
         spec.loader.exec_module(module)
-        for path, text in module.rendered().items():
-            assert path.read_text(encoding="utf-8") == text, path.name
+        yield module
     finally:
         del sys.modules["import_source"]
+
+
+def test_glossary_decks_are_what_the_import_script_writes(import_source: ModuleType) -> None:
+    for path, text in import_source.rendered().items():
+        assert path.read_text(encoding="utf-8") == text, path.name
+
+
+def test_import_script_writes_and_checks(
+    import_source: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setattr(import_source, "DECKS", tmp_path / "decks")
+    monkeypatch.setattr(import_source, "ROOT", tmp_path)
+    (tmp_path / "decks").mkdir()
+    assert import_source.main(["import_source.py", "--check"]) == 1
+    assert import_source.main(["import_source.py"]) == 0
+    assert import_source.main(["import_source.py", "--check"]) == 0
+    written = tmp_path / "decks" / "foundational.toml"
+    assert written.read_bytes() == (DECKS_DIR / "foundational.toml").read_bytes()
+    written.write_text(written.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")
+    assert import_source.main(["import_source.py", "--check"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[-1] == "decks/foundational.toml is not what scripts/import_source.py writes"
+    assert out[3:6] == [
+        "wrote decks/foundational.toml",
+        "wrote decks/models-architectures.toml",
+        "wrote decks/generation-inference.toml",
+    ]
 
 
 def test_no_entry_contains_promotional_text() -> None:
