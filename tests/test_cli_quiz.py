@@ -7,6 +7,8 @@ Standard input is not a terminal here, so each card reads one line to reveal (in
 from __future__ import annotations
 
 import json
+import os
+import signal
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,7 +20,7 @@ from freezegun import freeze_time
 from trainer import paths
 from trainer.cli import cli
 from trainer.cli import quiz as quiz_module
-from trainer.model import ReviewKind
+from trainer.model import Review, ReviewKind
 from trainer.store import Store
 
 DAY1 = date(2026, 3, 2)
@@ -393,3 +395,19 @@ def test_reverse_card_back_and_details_show_the_unmasked_definition() -> None:
     assert "│ An audio codec compresses" in details
     assert "│ In AI music generation, codecs like Encodec" in details
     assert "│ An audio codec compresses" in back
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGHUP])
+def test_a_signal_while_saving_an_answer_waits_for_the_commit(
+    store: object, monkeypatch: pytest.MonkeyPatch, signum: int
+) -> None:
+    real_record = Store.record
+
+    def record(self: Store, review: Review) -> Review:
+        os.kill(os.getpid(), signum)  # arrives in the middle of saving
+        return real_record(self, review)
+
+    monkeypatch.setattr(Store, "record", record)
+    result = quiz("\n4\n\n4\n", "--new", "3")
+    assert summary(result)["cards studied"] == "1"
+    assert log(store) == [(f"{F}/audio-codec/forward", 4, "learn")]

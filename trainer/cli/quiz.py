@@ -66,6 +66,36 @@ def _hangup_ends_session() -> Iterator[None]:
         signal.signal(signal.SIGHUP, previous)
 
 
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGHUP while an answer is committed; act on them right after.
+
+    The store's write is one transaction, so an interruption could only lose the
+    answer being saved; deferring it keeps every graded answer.
+    """
+    pending: list[int] = []
+
+    def hold(signum: int, frame: Any) -> None:
+        pending.append(signum)
+
+    previous: dict[int, Any] = {}
+    try:
+        for signum in (signal.SIGINT, getattr(signal, "SIGHUP", None)):
+            if signum is not None:
+                previous[signum] = signal.signal(signum, hold)
+    except ValueError:  # not the main thread: signals cannot be handled here anyway
+        pass
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if signal.SIGINT in pending:
+            raise KeyboardInterrupt
+        if pending:
+            raise _Hangup()
+
+
 class _Keys:
     """Reads the learner's input: single keys on a terminal, whole lines from a pipe."""
 
@@ -247,7 +277,8 @@ class _Quiz:
             enter = "Enter: suggested · " if suggested is not None else ""
             self.hint(f"{enter}0-5 grade · u b s e q · ? help")
         answer_ms = int((time.monotonic() - started) * 1000)
-        review = self.session.answer(grade, now=self.app.now(), answer_ms=answer_ms)
+        with _signals_deferred():
+            review = self.session.answer(grade, now=self.app.now(), answer_ms=answer_ms)
         if grade < 4:
             self.say(f"{int(grade)} {ui.GRADE_LABEL[grade]}: back in today's re-drill", "dim")
         elif review.kind.value == "redrill":
@@ -295,18 +326,21 @@ class _Quiz:
             )
             return False
         if key == "u":
-            undone = session.undo()
+            with _signals_deferred():
+                undone = session.undo()
             if undone is None:
                 self.hint("Nothing to undo in this session.")
                 return False
             self.say(f"Undone: back to {undone.card.term or undone.card.id}.")
             return True
         if key == "b":
-            card = session.bury()
+            with _signals_deferred():
+                card = session.bury()
             self.say(f"Buried until tomorrow: {card.term or card.id}.")
             return True
         if key == "s":
-            card = session.suspend()
+            with _signals_deferred():
+                card = session.suspend()
             self.say(f"Suspended: {card.term or card.id}.")
             return True
         return False
