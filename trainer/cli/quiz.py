@@ -401,14 +401,18 @@ def quiz(
 ) -> None:
     """Study today's cards: the re-drill left from earlier, due reviews, then new cards.
 
-    Enter shows the answer; 0-5 grades it (SM-2: 5 perfect ... 0 blackout). Cards
-    graded below 4 come back in today's re-drill until they score 4 or 5. Keys:
-    u undo, b bury until tomorrow, s suspend, e details and history, q quit, ? help.
-    Every answer is saved at once; q, Ctrl-C or end of input end with a summary.
+    Enter shows the answer; 0-5 grades it (SM-2: 5 perfect ... 0 blackout).
+    Cards graded below 4 come back in today's re-drill until they score 4 or 5.
+    Keys: u undo, b bury until tomorrow, s suspend, e details and history,
+    q quit, ? help. Every answer is saved at once; q, Ctrl-C and the end of
+    input all end the session with a summary. From a pipe, each card reads
+    one line to reveal (with --typed: the answer) and one line with the key.
 
     Example:
 
+    \b
         trainer quiz --deck foundational --new 10
+        printf '\\n4\\n' | trainer quiz --new 1
     """
     from rich.console import Console
 
@@ -502,6 +506,7 @@ def status(app: AppContext, as_json: bool) -> None:
 
     Example:
 
+    \b
         $ trainer status
         12 due · 20 new · streak 5 days
     """
