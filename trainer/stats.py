@@ -374,14 +374,13 @@ def _scope(conn: Connection, learner_id: int, slugs: list[str]) -> _Scope:
     or removed decks) is cheap to leave out, a long one becomes an `IN (subquery)`.
     """
     inside = C.deck_slug.in_(slugs)
-    totals = {
-        (bool(is_inside), bool(retired)): count
-        for is_inside, retired, count in conn.execute(
-            select(case((inside, 1), else_=0), C.retired, func.count()).group_by(
-                case((inside, 1), else_=0), C.retired
-            )
-        )
-    }
+    chosen = set(slugs)
+    totals: dict[tuple[bool, bool], int] = {}
+    for slug, retired, count in conn.execute(
+        select(C.deck_slug, C.retired, func.count()).group_by(C.deck_slug, C.retired)
+    ):
+        key = (slug in chosen, bool(retired))
+        totals[key] = totals.get(key, 0) + count
     cards = totals.get((True, False), 0)
     states: list[ColumnElement[bool]] = [S.learner_id == learner_id]
     if sum(totals.values()) > cards:
