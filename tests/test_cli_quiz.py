@@ -10,7 +10,7 @@ import json
 import os
 import signal
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,7 +20,7 @@ from freezegun import freeze_time
 from trainer import paths
 from trainer.cli import cli
 from trainer.cli import quiz as quiz_module
-from trainer.model import Review, ReviewKind
+from trainer.model import CardState, Grade, Review, ReviewKind
 from trainer.store import Store
 
 DAY1 = date(2026, 3, 2)
@@ -411,3 +411,29 @@ def test_a_signal_while_saving_an_answer_waits_for_the_commit(
     result = quiz("\n4\n\n4\n", "--new", "3")
     assert summary(result)["cards studied"] == "1"
     assert log(store) == [(f"{F}/audio-codec/forward", 4, "learn")]
+
+
+def test_status_streak_longer_than_the_first_window(store: object) -> None:
+    assert run(["status"]).exit_code == 0  # creates the store and syncs the decks
+    s = store()  # type: ignore[operator]
+    card = f"{F}/audio-codec/forward"
+    start = DAY1 - timedelta(days=69)
+    for offset in range(70):
+        day = start + timedelta(days=offset)
+        state = CardState(n=offset + 1, interval=1, due=day + timedelta(days=1))
+        s.record(
+            Review(
+                learner="ada",
+                card_id=card,
+                at=datetime(day.year, day.month, day.day, 9, tzinfo=UTC),
+                day=day,
+                grade=Grade.GOOD,
+                kind=ReviewKind.REVIEW,
+                before=CardState(),
+                after=state,
+            )
+        )
+    s.close()
+    assert run(["status"]).stdout.endswith("streak 70 days\n")
+    assert run(["status"], when="2026-03-03 09:00:00").stdout.endswith("streak 70 days\n")
+    assert run(["status"], when="2026-03-04 09:00:00").stdout.endswith("streak 0 days\n")
