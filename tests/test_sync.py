@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from store_helpers import ALPHA, BETA, DAY, answer, deck_text, open_with_decks, 
 import trainer.decks
 from trainer.catalog import bundled_deck_files
 from trainer.cli.context import AppContext
-from trainer.decks import parse_deck
+from trainer.decks import file_hash, parse_deck
 from trainer.errors import StoreError
 from trainer.model import Deck
 from trainer.store import DeckSource, Store, SyncReport
@@ -189,3 +190,53 @@ def test_open_store_syncs_the_bundled_decks_once_then_skips_them(
 
 def test_deck_text_helper_parses() -> None:
     assert "[[entry]]" in deck_text("x", [("a", "A", "b")])
+
+
+def count_hashes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    hashed: list[int] = []
+
+    def spy(data: bytes) -> str:
+        hashed.append(len(data))
+        return file_hash(data)
+
+    monkeypatch.setattr(trainer.decks, "file_hash", spy)
+    return hashed
+
+
+def test_a_file_with_the_same_size_and_mtime_is_not_even_read(
+    synced: tuple[Store, list[DeckSource]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, sources = synced
+    hashed = count_hashes(monkeypatch)
+    assert store.sync_decks(sources).unchanged == ("alpha", "beta")
+    assert hashed == []
+
+
+def test_a_touched_file_is_hashed_again_but_not_parsed(
+    synced: tuple[Store, list[DeckSource]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, sources = synced
+    stat = sources[0].path.stat()
+    os.utime(sources[0].path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    hashed, parsed = count_hashes(monkeypatch), count_parses(monkeypatch)
+    assert store.sync_decks(sources).unchanged == ("alpha", "beta")
+    assert (len(hashed), parsed) == (1, [])
+    assert store.sync_decks(sources).unchanged == ("alpha", "beta")
+    assert len(hashed) == 1  # the new mtime was recorded
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen_after_a_touch(
+    synced: tuple[Store, list[DeckSource]],
+) -> None:
+    store, sources = synced
+    path = sources[0].path
+    stat = path.stat()
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("The first number.", "The 1st number.  "), encoding="utf-8")
+    assert path.stat().st_size == stat.st_size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert store.sync_decks(sources).updated == ()  # the quick check cannot tell
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1))
+    assert store.sync_decks(sources).updated == ("alpha",)
+    card = store.card("alpha/one/forward")
+    assert card is not None and card.back == "The 1st number."

@@ -33,6 +33,7 @@ from sqlalchemy import (
     func,
     inspect,
     select,
+    text,
 )
 
 MIGRATIONS_TABLE = "schema_migrations"
@@ -144,10 +145,21 @@ def _queue_indexes(conn: Connection) -> None:
     Index("ix_reviews_learner_id", reviews.c.learner_id, reviews.c.id).create(conn)
 
 
+def _deck_file_stat(conn: Connection) -> None:
+    """0003: the size and modification time of each deck file when last synced.
+
+    An unchanged file (same size, same mtime) is then skipped without reading it.
+    """
+    bigint = BigInteger().compile(dialect=conn.dialect)
+    for column in ("file_size", "file_mtime_ns"):
+        conn.execute(text(f"ALTER TABLE decks ADD COLUMN {column} {bigint}"))
+
+
 #: Every migration, in the order it runs. Never rename or reorder; only append.
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", _initial),
     ("0002_queue_indexes", _queue_indexes),
+    ("0003_deck_file_stat", _deck_file_stat),
 ]
 
 KNOWN = {name for name, _ in MIGRATIONS}

@@ -129,6 +129,9 @@ class DeckRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)  # False after `deck remove`
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     position: Mapped[int] = mapped_column(Integer, default=0)  # deck order for new cards
+    # The file's size and mtime when last synced (0003): unchanged ones are not even read.
+    file_size: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    file_mtime_ns: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
 
 
 class CardRow(Base):
@@ -876,8 +879,11 @@ class Store:
     def sync_decks(self, files: Sequence[DeckSource]) -> SyncReport:
         """Bring the store's decks and cards in line with deck files, cheaply.
 
-        Each file's bytes are hashed; a file whose hash matches the one stored for
-        its path is skipped without parsing. A new or changed file is parsed and
+        A file whose size and modification time (in ns) are those recorded at the
+        last sync is skipped without reading it, as make and rsync do (touch a file
+        to force a re-read); otherwise its bytes are hashed, and a file whose hash
+        matches the one stored for its path is skipped without parsing. A new or
+        changed file is parsed and
         its cards written: new entries get new cards, edited ones keep their id
         and so their progress, cards whose entry left the file are retired (and
         come back with their progress if it returns). Deck position follows the
@@ -903,6 +909,8 @@ class Store:
                         DECKS.c.position,
                         DECKS.c.active,
                         DECKS.c.bundled,
+                        DECKS.c.file_size,
+                        DECKS.c.file_mtime_ns,
                     )
                 )
                 if row.path is not None
@@ -910,24 +918,41 @@ class Store:
         seen_slugs: dict[str, Path] = {}
         for position, source in enumerate(files):
             key = str(source.path)
+            known = rows.get(key)
             try:
-                data = source.path.read_bytes()
+                stat = source.path.stat()
+                if (
+                    known is not None
+                    and known.active
+                    and known.content_hash
+                    and (known.file_size, known.file_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
+                ):
+                    data = None  # unchanged: not even read
+                else:
+                    data = source.path.read_bytes()
             except OSError as error:
                 problems.append(f"{source.path}: cannot read the deck file ({error.strerror})")
                 if key in rows:  # keep the deck as it was
                     seen_slugs.setdefault(rows[key].slug, source.path)
                 continue
-            digest = file_hash(data)
-            known = rows.get(key)
+            digest = (
+                known.content_hash if data is None and known is not None else file_hash(data or b"")
+            )
             if known is not None and known.content_hash == digest and known.active:
                 unchanged.append(known.slug)
                 seen_slugs[known.slug] = source.path
-                if known.position != position or known.bundled != source.bundled:
+                now = (position, source.bundled, stat.st_size, stat.st_mtime_ns)
+                if now != (known.position, known.bundled, known.file_size, known.file_mtime_ns):
                     with self._write() as conn:
                         conn.execute(
                             update(DECKS)
                             .where(DECKS.c.slug == known.slug)
-                            .values(position=position, bundled=source.bundled)
+                            .values(
+                                position=position,
+                                bundled=source.bundled,
+                                file_size=stat.st_size,
+                                file_mtime_ns=stat.st_mtime_ns,
+                            )
                         )
                 continue
             try:
@@ -946,7 +971,7 @@ class Store:
             seen_slugs[deck.slug] = source.path
             with self._write() as conn:
                 counts = self._write_deck(
-                    conn, deck, source=source, digest=digest, position=position
+                    conn, deck, source=source, digest=digest, position=position, stat=stat
                 )
             for name, count in counts.items():
                 totals[name] += count
@@ -973,7 +998,14 @@ class Store:
         )
 
     def _write_deck(
-        self, conn: Connection, deck: Deck, *, source: DeckSource, digest: str, position: int
+        self,
+        conn: Connection,
+        deck: Deck,
+        *,
+        source: DeckSource,
+        digest: str,
+        position: int,
+        stat: os.stat_result | None = None,
     ) -> dict[str, int]:
         from trainer.cards import cards_for_deck
 
@@ -986,6 +1018,9 @@ class Store:
             "active": True,
             "content_hash": digest,
             "position": position,
+            # Recorded only after a successful read: the next sync may then skip the file.
+            "file_size": stat.st_size if stat is not None else None,
+            "file_mtime_ns": stat.st_mtime_ns if stat is not None else None,
         }
         found = conn.execute(
             update(DECKS).where(DECKS.c.slug == deck.slug).values(**deck_values)
@@ -1071,6 +1106,7 @@ class Store:
                 source=DeckSource(path, bundled=False),
                 digest=file_hash(path.read_bytes()),
                 position=position,
+                stat=path.stat(),
             )
 
     def remove_deck(self, slug: str) -> bool:
