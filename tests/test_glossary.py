@@ -5,9 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
+from trainer.decks import slugify
 from trainer.errors import DeckFormatError
 from trainer.glossary import (
+    ABBREVIATIONS,
     CutOff,
     GlossaryImport,
     Skipped,
@@ -134,6 +138,7 @@ def test_errors(doc: str, message: str) -> None:
         ("He said “stop.” Then left!", ["He said “stop.”", "Then left!"]),
         ("No end here", ["No end here"]),
         ("Made in the U.S. Army labs. Yes.", ["Made in the U.S. Army labs.", "Yes."]),
+        ("Notes, chords, etc. The end.", ["Notes, chords, etc.", "The end."]),
     ],
 )
 def test_split_sentences(paragraph: str, sentences: list[str]) -> None:
@@ -275,3 +280,69 @@ def test_section_deck(source: GlossaryImport) -> None:
         10,
     )
     assert all(entry.line is None for entry in deck.entries)
+
+
+# --- property: a generated document comes back as written -----------------------------
+
+_lower = st.from_regex(r"[a-z]{2,8}", fullmatch=True)
+_cap = _lower.map(str.capitalize)
+
+
+@st.composite
+def _sentence(draw: st.DrawFn) -> str:
+    words = [draw(_cap), *draw(st.lists(_lower, min_size=2, max_size=9))]
+    extra = draw(st.sampled_from(["", " (e.g. Foo bar)", " at 2.5 kHz", ", i.e. Abc", " vs. Xyz"]))
+    end = draw(st.sampled_from([".", "!", "?", ".”"]))
+    text = " ".join(words) + extra + end
+    assume(not is_promotional(text))
+    assume(f"{words[-1]}." not in ABBREVIATIONS)
+    return text
+
+
+@st.composite
+def _document(draw: st.DrawFn) -> tuple[str, list[tuple[str, list[tuple[str, str, str]]]]]:
+    """A document and what it holds: [(heading, [(term, definition, details)])]."""
+    lines = ["Introduction", "Some intro. Read our guide to things."]
+    expected = []
+    terms = draw(
+        st.lists(
+            st.lists(_cap, min_size=1, max_size=4).map(" ".join),
+            min_size=1,
+            max_size=8,
+            unique_by=lambda term: slugify(term),
+        )
+    )
+    cut = (
+        sorted(draw(st.sets(st.integers(1, len(terms) - 1), max_size=2))) if len(terms) > 1 else []
+    )
+    groups = [terms[i:j] for i, j in zip([0, *cut], [*cut, len(terms)], strict=True)]
+    for number, group in enumerate(groups):
+        heading = f"{'ABCDEFGH'[number]}–{'MNOPQRST'[number]}: {draw(_cap)} Terms"
+        lines.append(heading)
+        entries = []
+        for term in group:
+            sentences = draw(st.lists(_sentence(), min_size=1, max_size=4))
+            lines += [term, " ".join(sentences)]
+            if draw(st.booleans()):
+                lines.append("To learn more, our comparison of tools helps.")
+            if draw(st.booleans()):
+                lines.append("")
+            entries.append((term, sentences[0], " ".join(sentences[1:])))
+        expected.append((heading, entries))
+    return "\n".join(lines) + "\n", expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(_document())
+def test_a_generated_document_comes_back(
+    document: tuple[str, list[tuple[str, list[tuple[str, str, str]]]]],
+) -> None:
+    text, expected = document
+    result = parse_glossary(text)
+    got = [
+        (s.title, [(e.term, e.definition, e.details) for e in s.entries]) for s in result.sections
+    ]
+    assert got == expected
+    assert result.cut_off == ()
+    promotional = [s for s in result.skipped if s.reason == "promotional"]
+    assert len(promotional) == 1 + text.count("our comparison of tools")

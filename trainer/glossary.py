@@ -41,8 +41,8 @@ PROMOTION_RES = (
     re.compile(r"\b(check out|read more|click here|sign up|subscribe)\b", re.IGNORECASE),
 )
 
-# Words ending in "." that do not end a sentence.
-ABBREVIATIONS = frozenset({"e.g.", "i.e.", "vs.", "etc.", "cf.", "approx.", "mr.", "dr.", "no."})
+# Words ending in "." that do not end a sentence ("etc." often does, so it is not here).
+ABBREVIATIONS = frozenset({"e.g.", "i.e.", "vs.", "cf.", "approx.", "mr.", "dr.", "mrs.", "st."})
 _BOUNDARY_RE = re.compile(r"[.!?…][\"”’')\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
 _END_RE = re.compile(r"[.!?…][\"”’')\]]*$")
 _TERM_MAX_WORDS = 8
