@@ -526,3 +526,20 @@ def test_siblings_of_due_cards_do_not_eat_the_new_card_limit() -> None:
         "d/e4/forward",
         "d/e5/forward",
     ]
+
+
+def test_one_direction_fetches_more_when_the_other_fills_the_first_fetch() -> None:
+    store = FakeStore(deck_of(10))
+    for i in range(10):  # every forward card is more overdue than every reverse card
+        store.states[f"d/e{i}/forward"] = CardState(n=1, interval=1, due=DAY - timedelta(days=9))
+        store.states[f"d/e{i}/reverse"] = CardState(n=1, interval=1, due=DAY - timedelta(days=1))
+    session = Session.start(
+        store,
+        learner=LEARNER,
+        decks=["d"],
+        day=DAY,
+        limits=Limits(new=0, reviews=3),
+        directions=frozenset({Direction.REVERSE}),
+        rng=random.Random(1),
+    )
+    assert ids(session._queue) == ["d/e0/reverse", "d/e1/reverse", "d/e2/reverse"]

@@ -256,28 +256,40 @@ class Session:
         reviews_left = max(0, limits.reviews - done.reviews)
         studied = store.entries_studied(learner, day)
         redrill = store.redrill_cards(learner, decks, day)
-        # Fetch enough to fill the limits after skipping siblings: a skipped card is the
-        # sibling of an entry studied today or of a card queued before it. With one
-        # direction only, the other direction's cards are skipped too: fetch them all.
-        both = directions == frozenset(Direction)
 
-        def fetch_limit(left: int, queued: int) -> int | None:
-            if left == 0:
-                return 0
-            return 2 * left + len(studied) + queued if both else None
+        # Fetch a little more than the limits, since siblings are skipped: with both
+        # directions, every skipped card is the sibling of an entry studied today or of
+        # a card queued before it, so 2 * left + studied + queued always suffices. With
+        # one direction, the other direction's cards are skipped too: when a fetch came
+        # back full and still left the queue short, fetch four times as many.
+        def build(
+            due: Sequence[StudyCardLike], new: Sequence[StudyCardLike], shuffle: random.Random
+        ) -> list[Item]:
+            return build_queue(
+                redrill=redrill,
+                due=due,
+                new=new,
+                studied_entries=studied,
+                directions=directions,
+                new_limit=new_left,
+                review_limit=reviews_left,
+                rng=shuffle,
+            )
 
-        due = store.due_cards(learner, decks, day, fetch_limit(reviews_left, len(redrill)))
-        new = store.new_cards(learner, decks, day, fetch_limit(new_left, len(redrill) + len(due)))
-        queue = build_queue(
-            redrill=redrill,
-            due=due,
-            new=new,
-            studied_entries=studied,
-            directions=directions,
-            new_limit=new_left,
-            review_limit=reviews_left,
-            rng=rng,
-        )
+        due_limit = 2 * reviews_left + len(studied) + len(redrill)
+        new_limit = 0
+        while True:
+            due = store.due_cards(learner, decks, day, due_limit) if reviews_left else []
+            new_limit = max(new_limit, 2 * new_left + len(studied) + len(redrill) + len(due))
+            new = store.new_cards(learner, decks, day, new_limit) if new_left else []
+            kinds = [item.kind for item in build(due, new, random.Random(0))]
+            short_due = kinds.count(ReviewKind.REVIEW) < reviews_left and len(due) == due_limit
+            short_new = kinds.count(ReviewKind.LEARN) < new_left and len(new) == new_limit
+            if not (short_due or short_new):
+                break
+            due_limit *= 4 if short_due else 1
+            new_limit *= 4 if short_new else 1
+        queue = build(due, new, rng)
         return cls(store, learner=learner, day=day, queue=queue, rng=rng)
 
     # -- the queue ---------------------------------------------------------------
