@@ -170,6 +170,7 @@ def rss(cmd: list[str]) -> dict[str, Any]:
     import os
     import subprocess
 
+    mark = time.perf_counter()
     proc = subprocess.Popen(
         cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -178,11 +179,13 @@ def rss(cmd: list[str]) -> dict[str, Any]:
     out = proc.stdout.read()
     proc.stderr.read()
     _pid, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - mark
     proc.returncode = os.waitstatus_to_exitcode(status)
     kib = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
     return {
         "peak_mb": usage.ru_maxrss * kib / 1_000_000,
         "exit": proc.returncode,
+        "seconds": elapsed,
         "output": out.decode(errors="replace"),
     }
 
