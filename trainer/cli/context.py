@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING
 import click
 
 from trainer import paths
-from trainer.settings import Settings, load_settings
-from trainer.studyday import study_day
 
 if TYPE_CHECKING:
     from trainer.model import Deck
+    from trainer.settings import Settings
     from trainer.store import Store
 
 
@@ -31,10 +30,14 @@ class AppContext:
     @cached_property
     def settings(self) -> Settings:
         """settings.toml and the TRAINER_TZ / TRAINER_ROLLOVER_HOUR environment, read once."""
+        from trainer.settings import load_settings  # tomllib and zoneinfo: not for --help
+
         return load_settings()
 
     def today(self) -> date:
         """The current study day in the learner's time zone, after the rollover hour."""
+        from trainer.studyday import study_day
+
         return study_day(self.now(), self.settings.timezone, self.settings.rollover_hour)
 
     def store_target(self) -> str:
