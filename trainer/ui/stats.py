@@ -276,10 +276,11 @@ def calendar_panel(stats: Stats) -> Panel:
 
 def retention_panel(stats: Stats) -> Panel:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=False)
-    table.add_column("Last", no_wrap=True)
-    table.add_column("Young (< 21 d)", justify="right", no_wrap=True)
-    table.add_column("Mature (≥ 21 d)", justify="right", no_wrap=True)
-    table.add_column("All", justify="right", no_wrap=True)
+    # Very large counts wrap after the share rather than being cut off.
+    table.add_column("Last", no_wrap=True, min_width=8)
+    table.add_column("Young (< 21 d)", justify="right")
+    table.add_column("Mature (≥ 21 d)", justify="right")
+    table.add_column("All", justify="right")
     for row in stats.retention:
         table.add_row(
             plural(row.days, "day"),
@@ -368,7 +369,7 @@ def hours_panel(stats: Stats) -> Panel:
     )
     return _panel(
         Group(chart, summary),
-        f"Answers by hour of the day ({stats.timezone}), last {stats.period_days} days",
+        f"Answers by hour ({stats.timezone}), last {stats.period_days} days",
     )
 
 
