@@ -362,7 +362,10 @@ def decks(draw: st.DrawFn) -> Deck:
 @settings(max_examples=150, deadline=None)
 @given(decks())
 def test_round_trip_through_toml(deck: Deck) -> None:
-    back = parse_deck_text(deck_to_toml(deck), PATH)
+    text = deck_to_toml(deck)
+    back = parse_deck_text(text, PATH)
+    lines = text.split("\n")
+    assert [lines[e.line - 1] for e in back.entries if e.line] == ["[[entry]]"] * len(deck.entries)
     assert back.slug == deck.slug
     assert back.title == deck.title
     assert back.description == deck.description

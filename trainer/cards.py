@@ -7,6 +7,7 @@ masked as "____"; back: the term). Card ids are `slug/entry-id/direction`.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -109,13 +110,20 @@ def mask(text: str, answers: Sequence[str]) -> str:
 
     "An ____" / "a ____" become "A(n) ____" / "a(n) ____" so the article gives nothing away.
     """
-    patterns = [answer_pattern(a) for a in sorted(set(answers), key=len, reverse=True)]
-    patterns = [p for p in patterns if p]
-    if not patterns:
+    pattern = _answers_regex(tuple(sorted(set(answers), key=lambda a: (-len(a), a))))
+    if pattern is None:
         return text
-    masked = re.sub("|".join(patterns), MASK, text, flags=re.IGNORECASE)
-    masked = re.sub(r"\b([Aa])n? (?=" + re.escape(MASK) + ")", r"\1(n) ", masked)
-    return masked
+    return _ARTICLE_RE.sub(r"\1(n) ", pattern.sub(MASK, text))
+
+
+_ARTICLE_RE = re.compile(r"\b([Aa])n? (?=" + re.escape(MASK) + ")")
+
+
+@functools.lru_cache(maxsize=1024)
+def _answers_regex(answers: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One compiled alternation of the answers, longest first (so "A or B x" beats "B x")."""
+    patterns = [p for p in (answer_pattern(a) for a in answers) if p]
+    return re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
 
 
 def forward_back(entry: Entry) -> str:

@@ -100,46 +100,45 @@ def _scan(text: str) -> _LineMap:
 
 def _close_index(text: str, delimiter: str) -> int:
     """Index of the closing delimiter of a multi-line string in `text`, or -1."""
-    i = 0
-    while i <= len(text) - 3:
-        if delimiter == '"""' and text[i] == "\\":
-            i += 2
-            continue
-        if text.startswith(delimiter, i):
-            while text.startswith(delimiter[0], i + 3):  # up to two quotes may precede it
-                i += 1
-            return i
-        i += 1
-    return -1
+    start = 0
+    while True:
+        index = text.find(delimiter, start)
+        if index < 0:
+            return -1
+        if delimiter == '"""':
+            before = text[:index]
+            if (len(before) - len(before.rstrip("\\"))) % 2:  # an escaped quote
+                start = index + 1
+                continue
+        while text.startswith(delimiter[0], index + 3):  # up to two quotes may precede it
+            index += 1
+        return index
+
+
+# What matters on a value's line: multi-line string openers, strings, a comment, brackets.
+_TOKEN_RE = re.compile(r"""\"\"\"|'''|"(?:[^"\\]|\\.)*"|'[^']*'|[#\[\]{}]""")
 
 
 def _after_value(text: str, depth: int) -> tuple[str | None, int]:
     """Scan a value's text: is a multi-line string left open, how deep are the brackets?"""
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == "#":
-            break
-        if text.startswith('"""', i) or text.startswith("'''", i):
-            delimiter = text[i : i + 3]
-            closed = _close_index(text[i + 3 :], delimiter)
+    position = 0
+    while True:
+        token = _TOKEN_RE.search(text, position)
+        if token is None:
+            return None, depth
+        kind = token.group()
+        position = token.end()
+        if kind == "#":
+            return None, depth
+        if kind in ('"""', "'''"):
+            closed = _close_index(text[position:], kind)
             if closed < 0:
-                return delimiter, depth
-            i += 3 + closed + 3
-            continue
-        if ch == '"':
-            i += 1
-            while i < len(text) and text[i] != '"':
-                i += 2 if text[i] == "\\" else 1
-        elif ch == "'":
-            end = text.find("'", i + 1)
-            i = len(text) if end < 0 else end
-        elif ch in "[{":
+                return kind, depth
+            position += closed + 3
+        elif kind in "[{":
             depth += 1
-        elif ch in "]}":
+        elif kind in "]}":
             depth = max(0, depth - 1)
-        i += 1
-    return None, depth
 
 
 # --- parsing -------------------------------------------------------------------------
