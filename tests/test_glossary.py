@@ -16,6 +16,7 @@ from trainer.glossary import (
     GlossaryImport,
     Skipped,
     aliases_for_term,
+    default_slug,
     first_sentence,
     is_promotional,
     parse_glossary,
@@ -346,3 +347,9 @@ def test_a_generated_document_comes_back(
     assert result.cut_off == ()
     promotional = [s for s in result.skipped if s.reason == "promotional"]
     assert len(promotional) == 1 + text.count("our comparison of tools")
+
+
+def test_default_slug() -> None:
+    assert default_slug("A–E: Foundational Terms") == "foundational-terms"
+    assert default_slug("M–R: Generation and Inference") == "generation-and-inference"
+    assert default_slug("Other Things") == "other-things"

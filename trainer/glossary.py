@@ -259,6 +259,12 @@ def _make_entry(current: _Open, skipped: list[Skipped], path: Path) -> tuple[Ent
     return entry, ending
 
 
+def default_slug(title: str) -> str:
+    """A deck slug for a section heading: "A–E: Foundational Terms" -> "foundational-terms"."""
+    heading = HEADING_RE.match(title)
+    return slugify(heading.group("name") if heading else title)
+
+
 def section_deck(section: Section, *, slug: str, description: str, anki_deck_id: int) -> Deck:
     """A deck of one imported section (entries keep the source's order)."""
     return Deck(
