@@ -116,9 +116,8 @@ COMPLETIONS: dict[tuple[str, str], Completion] = {
         completed="commonly used for inpainting: the model generates only the missing "
         "region, conditioned on the material around it, so that the new passage joins "
         "smoothly with what comes before and after.",
-        origin="source glossary; the source breaks off mid-word after "
-        '"commonly used for inpain": the rest of the details was completed by the '
-        "trainer authors",
+        origin="details completed by the trainer authors: the source breaks off mid-word "
+        '("…commonly used for inpain"); everything after "inpain" is ours',
     ),
 }
 
