@@ -6,6 +6,7 @@ import importlib.util
 import re
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 
@@ -13,7 +14,7 @@ import pytest
 
 from trainer import catalog
 from trainer.cards import answers_for, cards_for_deck
-from trainer.decks import parse_deck
+from trainer.decks import deck_to_toml, parse_deck, parse_deck_text
 from trainer.glossary import is_promotional, parse_glossary
 from trainer.model import Card, Deck, Direction, Source
 
@@ -247,3 +248,13 @@ def test_every_entry_has_a_forward_and_a_reverse_card() -> None:
                 assert card.back.startswith(entry.definition)
             else:
                 assert card.back == card.term
+
+
+@pytest.mark.parametrize("path", DECK_FILES, ids=lambda p: p.name)
+def test_every_deck_file_round_trips_through_the_writer(path: Path) -> None:
+    deck = parse_deck(path)
+    again = parse_deck_text(deck_to_toml(deck), path)
+    assert [replace(e, line=None) for e in again.entries] == [
+        replace(e, line=None) for e in deck.entries
+    ]
+    assert replace(again, entries=()) == replace(deck, entries=())
