@@ -46,3 +46,7 @@ class ExportError(TrainerError):
 
 class SettingsError(TrainerError):
     """The settings file or a settings environment variable has a bad value."""
+
+
+class AuthoringError(TrainerError):
+    """A deck file cannot be written as asked (a bad --from, an existing file, a bad slug)."""

@@ -6,7 +6,7 @@ Functions return renderables and print nothing; deck text is always wrapped in
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -18,8 +18,12 @@ from trainer.catalog import deck_source
 from trainer.model import Card, Deck, Direction
 
 
-def deck_table(decks: Sequence[Deck]) -> Table:
-    """One row per deck: slug, title, entries, cards, where the text comes from."""
+def deck_table(decks: Sequence[Deck], registered: Collection[str] = ()) -> Table:
+    """One row per deck: slug, title, entries, cards, where the text comes from.
+
+    With `registered` (slugs of decks added with `trainer deck add`), a last column
+    marks each deck bundled or registered.
+    """
     entries = sum(len(deck.entries) for deck in decks)
     table = Table(
         box=box.SIMPLE_HEAD,
@@ -31,13 +35,17 @@ def deck_table(decks: Sequence[Deck]) -> Table:
     table.add_column("Entries", justify="right")
     table.add_column("Cards", justify="right")
     table.add_column("Source")
+    if registered:
+        table.add_column("Kind")
     for deck in decks:
+        kind = ["registered" if deck.slug in registered else "bundled"] if registered else []
         table.add_row(
             Text(deck.slug, style="bold"),
             Text(deck.title),
             str(len(deck.entries)),
             str(2 * len(deck.entries)),
             deck_source(deck),
+            *kind,
         )
     return table
 
