@@ -465,6 +465,34 @@ def render(report: dict[str, Any], results: dict[str, Any]) -> None:
     console.print(side)
 
 
+def markdown(report: dict[str, Any], results: dict[str, Any]) -> str:
+    """The two tables in Markdown, for the README's Performance section."""
+    lines = [
+        "| measure | median | min | max | runs | target | result |",
+        "|---|--:|--:|--:|--:|---|---|",
+    ]
+    for measure in results["measures"].values():
+        j = measure.as_json()
+        lines.append(
+            f"| {j['label']} | {fmt(j['median'], j['unit'])} | {fmt(j['min'], j['unit'])} "
+            f"| {fmt(j['max'], j['unit'])} | {j['runs']} | {j['target']} | {j['status']} |"
+        )
+    lines += ["", "| side by side with Anki | trainer | Anki | ratio | target | result |"]
+    lines.append("|---|--:|--:|--:|---|---|")
+    for key, label in (
+        ("queue_first", "today's queue, first call in a process"),
+        ("queue_again", "today's queue, again"),
+        ("answer", "one answer, committed"),
+    ):
+        r = results["ratios"].get(key)
+        if r is not None:
+            lines.append(
+                f"| {label} | {fmt(r['trainer_ms'], 'ms')} | {fmt(r['anki_ms'], 'ms')} "
+                f"| {r['ratio']:.2f} | {r['target']} | {r['status']} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -486,6 +514,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "study day reuses the build (default: a temporary folder, removed)",
     )
     parser.add_argument("--no-anki", action="store_true", help="skip the Anki side")
+    parser.add_argument(
+        "--markdown", type=Path, metavar="PATH", help="write the tables in Markdown to PATH"
+    )
     args = parser.parse_args(argv)
     cards = args.cards or (QUICK["cards"] if args.quick else 100_000)
     reviews = args.reviews or (QUICK["reviews"] if args.quick else 1_000_000)
@@ -529,6 +560,8 @@ def main(argv: list[str] | None = None) -> int:
         "repeat": args.repeat,
     }
     render(report, results)
+    if args.markdown:
+        args.markdown.write_text(markdown(report, results))
     if args.json:
         payload = report | {
             "measures": {k: v.as_json() for k, v in results["measures"].items()},
