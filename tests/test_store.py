@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -159,6 +160,20 @@ def test_new_cards_in_deck_order_then_card_order(store: Store) -> None:
     assert all(c.state == CardState() for c in new)
     beta = store.new_cards("ada", ["beta"], DAY)
     assert [c.card.ord for c in beta] == [0, 1, 2, 3]
+
+
+def test_new_cards_skip_a_finished_deck_and_not_a_nearly_finished_one(store: Store) -> None:
+    alpha = [c.card.id for c in store.new_cards("ada", ["alpha"], DAY)]
+    for card_id in alpha[:-1]:
+        answer(store, card_id, 4)
+    store.bury("ada", alpha[-1], DAY)  # a state row without a due day: still new
+    assert [c.card.id for c in store.new_cards("ada", None, DAY, 2)] == [
+        alpha[-1],
+        "beta/red/forward",
+    ]
+    answer(store, alpha[-1], 4)
+    assert [c.card.id for c in store.new_cards("ada", None, DAY, 1)] == ["beta/red/forward"]
+    assert store.new_cards("ada", ["alpha"], DAY) == []
 
 
 def test_suspended_and_buried_cards_leave_the_queue(store: Store) -> None:
@@ -325,7 +340,8 @@ def test_a_logged_answer_reads_back_exactly(
     review = store.record(Review("ada", A2F, at, day, grade, kind, before, after, answer_ms))
     assert store.card_state("ada", A2F) == after
     logged = store.history("ada", A2F)[-1]
-    assert logged == review and logged.id == review.id
-    assert logged.at == at and logged.at.tzinfo == UTC
+    # Compared in UTC: an aware time in a DST fold never equals one in another zone (PEP 495).
+    assert logged == replace(review, at=at.astimezone(UTC)) and logged.id == review.id
+    assert logged.at.tzinfo == UTC
     in_redrill = [c.card.id for c in store.redrill_cards("ada", ["alpha"], day)]
     assert in_redrill == ([A2F] if grade < 4 else [])

@@ -155,11 +155,23 @@ def _deck_file_stat(conn: Connection) -> None:
         conn.execute(text(f"ALTER TABLE decks ADD COLUMN {column} {bigint}"))
 
 
+def _finished_deck_index(conn: Connection) -> None:
+    """0004: (learner, card id, due) on card states, so counting a learner's graded cards
+    of one deck (a range of card ids) reads the index only."""
+    md = MetaData()
+    md.reflect(conn, only=["card_states"])
+    states = md.tables["card_states"]
+    Index(
+        "ix_card_states_learner_card_due", states.c.learner_id, states.c.card_id, states.c.due
+    ).create(conn)
+
+
 #: Every migration, in the order it runs. Never rename or reorder; only append.
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", _initial),
     ("0002_queue_indexes", _queue_indexes),
     ("0003_deck_file_stat", _deck_file_stat),
+    ("0004_finished_deck_index", _finished_deck_index),
 ]
 
 KNOWN = {name for name, _ in MIGRATIONS}

@@ -177,6 +177,7 @@ class CardStateRow(Base):
 
     __table_args__ = (
         Index("ix_card_states_learner_due", "learner_id", "due"),
+        Index("ix_card_states_learner_card_due", "learner_id", "card_id", "due"),
         Index(
             "ix_card_states_learner_redrill",
             "learner_id",
@@ -814,7 +815,11 @@ class Store:
     ) -> list[StudyCard]:
         """Cards the learner has never graded, in deck order then card order.
 
-        Asked deck by deck, so the index on (deck, ord) stops at `limit` cards.
+        Asked deck by deck, so the index on (deck, ord) stops at `limit` cards. A
+        deck whose every card the learner has graded is skipped after two counts
+        over indexes (its cards, and the learner's graded states whose card id
+        starts with "<slug>/": card ids are slug/entry/direction), so the decks a
+        learner has finished cost no scan.
         """
         lid = self._lid_or_none(learner) or 0
         wanted = set(_slugs(decks))
@@ -832,6 +837,8 @@ class Store:
         for slug in slugs:
             if limit is not None and len(out) >= limit:
                 break
+            if lid and self._deck_finished(lid, slug):
+                continue
             query = (
                 self._queue(lid, [slug], day, new=True)
                 .where(STATES.c.due.is_(None))
@@ -841,6 +848,24 @@ class Store:
                 query = query.limit(limit - len(out))
             out += self._study_cards(query)
         return out
+
+    def _deck_finished(self, lid: int, slug: str) -> bool:
+        """Whether the learner has a graded state for every card of the deck (no new card left)."""
+        with self._read() as conn:
+            total = conn.execute(
+                select(func.count()).select_from(CARDS).where(CARDS.c.deck_slug == slug)
+            ).scalar_one()
+            graded = conn.execute(
+                select(func.count())
+                .select_from(STATES)
+                .where(
+                    STATES.c.learner_id == lid,
+                    STATES.c.card_id >= f"{slug}/",
+                    STATES.c.card_id < f"{slug}0",  # "0" sorts right after "/"
+                    STATES.c.due.is_not(None),
+                )
+            ).scalar_one()
+        return int(graded) >= int(total)
 
     def done_today(self, learner: str, day: date) -> DayCounts:
         """How many answers of each kind the learner logged on study day `day`."""
