@@ -479,3 +479,32 @@ def test_json_keys(store: Store) -> None:
     assert data["grades"] == [0, 0, 0, 0, 1, 0]
     assert len(data["hours"]) == 24
     assert [r["days"] for r in data["retention"]] == [7, 30, 365]
+
+
+def test_a_few_aggregate_queries_filtered_by_learner_and_day(store: Store) -> None:
+    from sqlalchemy import event
+
+    for offset in range(39, -1, -1):  # oldest first
+        day = TODAY - timedelta(days=offset)
+        for i in range(10):
+            grade = 1 if (offset + i) % 3 == 0 else 4  # lapses keep the intervals short
+            answer(store, nth(i), grade, at_noon(day) + timedelta(minutes=i))
+    statements: list[str] = []
+
+    def log(conn: object, cursor: object, sql: str, *args: object) -> None:
+        statements.append(" ".join(sql.split()))
+
+    event.listen(store.engine, "before_cursor_execute", log)
+    try:
+        result = stats(store)
+    finally:
+        event.remove(store.engine, "before_cursor_execute", log)
+    assert result.time.answers == 300  # the last 30 days, 10 answers each
+    queries = [sql for sql in statements if sql.upper().startswith(("SELECT", "WITH"))]
+    assert len(queries) <= 16
+    on_log = [sql for sql in queries if "FROM reviews" in sql]
+    assert len(on_log) == 5  # today, period, calendar, retention, study days
+    for sql in on_log:
+        assert "reviews.learner_id =" in sql
+        assert "reviews.day" in sql
+        assert "GROUP BY" in sql or "count(" in sql or "min(reviews.day)" in sql
