@@ -855,15 +855,16 @@ class Store:
             total = conn.execute(
                 select(func.count()).select_from(CARDS).where(CARDS.c.deck_slug == slug)
             ).scalar_one()
+            in_deck = [
+                STATES.c.card_id >= f"{slug}/",
+                STATES.c.card_id < f"{slug}0",  # "0" sorts right after "/" (in bytes)
+            ]
+            if conn.dialect.name != "sqlite":  # SQLite compares bytes; a locale may not
+                in_deck.append(STATES.c.card_id.startswith(f"{slug}/", autoescape=True))
             graded = conn.execute(
                 select(func.count())
                 .select_from(STATES)
-                .where(
-                    STATES.c.learner_id == lid,
-                    STATES.c.card_id >= f"{slug}/",
-                    STATES.c.card_id < f"{slug}0",  # "0" sorts right after "/"
-                    STATES.c.due.is_not(None),
-                )
+                .where(STATES.c.learner_id == lid, *in_deck, STATES.c.due.is_not(None))
             ).scalar_one()
         return int(graded) >= int(total)
 
