@@ -437,3 +437,27 @@ def test_status_streak_longer_than_the_first_window(store: object) -> None:
     assert run(["status"]).stdout.endswith("streak 70 days\n")
     assert run(["status"], when="2026-03-03 09:00:00").stdout.endswith("streak 70 days\n")
     assert run(["status"], when="2026-03-04 09:00:00").stdout.endswith("streak 0 days\n")
+
+
+def test_review_limit_reached_and_buried_card_on_the_empty_day_line() -> None:
+    quiz("\n4\n\n4\n", "--new", "2")
+    quiz("\n4\n", "--new", "0", "--reviews", "1", when=NEXT_MORNING)
+    out = lines(quiz("", "--new", "0", "--reviews", "1", when=NEXT_MORNING))
+    assert out == [
+        "Done for today: the review limit is reached (1 more due); next review 2026-03-09 "
+        "(in 6 days); 94 new cards left (today's new-card limit is reached)."
+    ]
+    quiz("b\n", "--new", "0", when=NEXT_MORNING)  # bury the other due card until tomorrow
+    out = lines(quiz("", "--new", "0", when=NEXT_MORNING))
+    assert out[0].startswith("Nothing is due today; next review 2026-03-04 (tomorrow); ")
+
+
+def test_due_card_waiting_for_its_sibling_on_the_empty_day_line() -> None:
+    quiz("\n5\n", "--new", "1", "--direction", "forward")
+    quiz("\n5\n", "--new", "1", "--direction", "reverse", when=NEXT_MORNING)
+    out = lines(quiz("", "--new", "0", "--direction", "forward", when=NEXT_MORNING))
+    assert out == [
+        "Done for today: 1 due card waits for tomorrow (the other side of the entry was "
+        "studied today); next review 2026-03-04 (tomorrow); 47 new cards left "
+        "(today's new-card limit is reached)."
+    ]

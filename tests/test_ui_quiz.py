@@ -266,3 +266,22 @@ def test_format_interval(days: int, text: str) -> None:
 )
 def test_format_duration(seconds: int, text: str) -> None:
     assert ui.format_duration(seconds) == text
+
+
+def test_empty_day_line_when_due_cards_wait() -> None:
+    limit = ui.empty_day_line(
+        today=DAY,
+        next_due=None,
+        new_left=0,
+        new_limit_reached=False,
+        due_waiting=3,
+        review_limit_reached=True,
+    )
+    assert limit == (
+        "Done for today: the review limit is reached (3 more due); no reviews scheduled; "
+        "0 new cards left."
+    )
+    sibling = ui.empty_day_line(
+        today=DAY, next_due=None, new_left=0, new_limit_reached=False, due_waiting=2
+    )
+    assert sibling.startswith("Done for today: 2 due cards wait for tomorrow (the other side")

@@ -130,41 +130,66 @@ class _Keys:
 
 
 def _deck_slugs(store: Store, wanted: Sequence[str]) -> list[str]:
-    """The --deck slugs, checked against the store's active decks (all when none given)."""
+    """The --deck slugs, checked against the store's active decks.
+
+    No --deck gives [], which the store reads as every active deck.
+    """
+    if not wanted:
+        return []
     known = [info.slug for info in store.deck_infos()]
     for slug in wanted:
         if slug not in known:
             raise UnknownDeckError(slug, known)
-    return list(dict.fromkeys(wanted)) or known
+    return list(dict.fromkeys(wanted))
 
 
-def _study_days(store: Store, learner: str, first: date, last: date) -> set[date]:
-    """The study days from `first` to `last` on which the learner logged an answer.
+def _last_study_days(store: Store, learner: str, today: date, count: int) -> list[date]:
+    """The learner's last `count` study days up to `today`, newest first.
 
-    A range scan of the (learner, day) index of the review log.
+    A recursive skip scan: each step is one seek in the (learner, day) index of the
+    review log, however many answers a day holds; the LIMIT stops the recursion.
     """
-    from sqlalchemy import select
+    from sqlalchemy import func, select
 
     from trainer.store import LEARNERS, REVIEWS
 
-    query = (
-        select(REVIEWS.c.day)
-        .select_from(REVIEWS.join(LEARNERS, LEARNERS.c.id == REVIEWS.c.learner_id))
-        .where(LEARNERS.c.name == learner, REVIEWS.c.day >= first, REVIEWS.c.day <= last)
-        .distinct()
-    )
     with store.engine.connect() as conn:
-        return set(conn.execute(query).scalars())
+        lid = conn.execute(select(LEARNERS.c.id).where(LEARNERS.c.name == learner)).scalar()
+        if lid is None:
+            return []
+        days = (
+            select(func.max(REVIEWS.c.day).label("day"))
+            .where(REVIEWS.c.learner_id == lid, REVIEWS.c.day <= today)
+            .cte("study_days", recursive=True)
+        )
+        before = (
+            select(func.max(REVIEWS.c.day))
+            .where(REVIEWS.c.learner_id == lid, REVIEWS.c.day < days.c.day)
+            .scalar_subquery()
+        )
+        days = days.union_all(select(before).where(days.c.day.is_not(None)))
+        query = select(days.c.day).where(days.c.day.is_not(None)).limit(count)
+        return list(conn.execute(query).scalars())
 
 
 def _next_due(store: Store, learner: str, slugs: Sequence[str], day: date) -> date | None:
-    """The first study day after `day` on which one of the learner's cards is due."""
-    from sqlalchemy import false, func, or_, select, true
+    """The first study day after `day` on which one of the learner's cards comes up.
+
+    A buried card comes up on the later of its due day and the end of its burial.
+    """
+    from sqlalchemy import and_, case, false, func, select, true
 
     from trainer.store import CARDS, DECKS, LEARNERS, STATES
 
+    comes_up = case(
+        (
+            and_(STATES.c.buried_until.is_not(None), STATES.c.buried_until > STATES.c.due),
+            STATES.c.buried_until,
+        ),
+        else_=STATES.c.due,
+    )
     query = (
-        select(func.min(STATES.c.due))
+        select(func.min(comes_up))
         .select_from(
             STATES.join(LEARNERS, LEARNERS.c.id == STATES.c.learner_id)
             .join(CARDS, CARDS.c.id == STATES.c.card_id)
@@ -172,14 +197,15 @@ def _next_due(store: Store, learner: str, slugs: Sequence[str], day: date) -> da
         )
         .where(
             LEARNERS.c.name == learner,
-            STATES.c.due > day,
+            STATES.c.due.is_not(None),
+            comes_up > day,
             STATES.c.suspended == false(),
-            or_(STATES.c.buried_until.is_(None), STATES.c.buried_until > day),
             CARDS.c.retired == false(),
             DECKS.c.active == true(),
-            CARDS.c.deck_slug.in_(list(slugs)),
         )
     )
+    if slugs:
+        query = query.where(CARDS.c.deck_slug.in_(list(slugs)))
     with store.engine.connect() as conn:
         value = conn.execute(query).scalar()
     return value if isinstance(value, date) else None
@@ -438,18 +464,20 @@ def quiz(
     console = Console(highlight=False)
     if session.finished:
         done = store.done_today(app.learner, day)
-        new_left = len(
-            [
-                s
-                for s in store.new_cards(app.learner, slugs, day)
-                if s.card.direction in DIRECTIONS[direction]
-            ]
+        wanted = DIRECTIONS[direction]
+        new_left = sum(
+            1 for s in store.new_cards(app.learner, slugs, day) if s.card.direction in wanted
+        )
+        due_waiting = sum(
+            1 for s in store.due_cards(app.learner, slugs, day) if s.card.direction in wanted
         )
         line = ui.empty_day_line(
             today=day,
             next_due=_next_due(store, app.learner, slugs, day),
             new_left=new_left,
             new_limit_reached=done.new >= limits.new,
+            due_waiting=due_waiting,
+            review_limit_reached=done.reviews >= limits.reviews,
         )
         click.echo(line)  # one line, never wrapped
         return
@@ -493,16 +521,16 @@ def quiz(
 
 
 def _streak(store: Store, learner: str, day: date) -> int:
-    """The current streak, reading only the days it needs: a window that doubles."""
+    """The current streak, reading only the study days it needs (a window that doubles)."""
     from trainer.session import current_streak
 
-    window = 64
+    window = 32
     while True:
-        first = day - timedelta(days=window)
-        streak = current_streak(_study_days(store, learner, first, day), day)
-        if streak < window - 1:  # the run ended inside the window
+        days = _last_study_days(store, learner, day, window)
+        streak = current_streak(days, day)
+        if len(days) < window or streak < len(days):  # the run ended inside the window
             return streak
-        window *= 2
+        window *= 4
 
 
 @click.command()

@@ -307,17 +307,36 @@ def summary_panel(summary: Summary) -> Panel:
 
 
 def empty_day_line(
-    *, today: date, next_due: date | None, new_left: int, new_limit_reached: bool
+    *,
+    today: date,
+    next_due: date | None,
+    new_left: int,
+    new_limit_reached: bool,
+    due_waiting: int = 0,
+    review_limit_reached: bool = False,
 ) -> str:
-    """One line for a day with nothing to study."""
+    """One line for a day with nothing (more) to study.
+
+    `due_waiting`: cards due today that the quiz holds back, because the review
+    limit is reached or because their other side was studied today.
+    """
     if next_due is None:
         when = "no reviews scheduled"
     else:
         days = (next_due - today).days
-        when = (
-            f"next review {next_due.isoformat()} ({'tomorrow' if days == 1 else f'in {days} days'})"
-        )
+        gap = "tomorrow" if days == 1 else f"in {days} days"
+        when = f"next review {next_due.isoformat()} ({gap})"
     new = plural(new_left, "new card") + " left"
     if new_left and new_limit_reached:
         new += " (today's new-card limit is reached)"
-    return f"Nothing is due today; {when}; {new}."
+    if not due_waiting:
+        head = "Nothing is due today"
+    elif review_limit_reached:
+        head = f"Done for today: the review limit is reached ({due_waiting} more due)"
+    else:
+        waits = "waits" if due_waiting == 1 else "wait"
+        head = (
+            f"Done for today: {plural(due_waiting, 'due card')} {waits} for tomorrow "
+            "(the other side of the entry was studied today)"
+        )
+    return f"{head}; {when}; {new}."
