@@ -13,7 +13,8 @@ What is read:
   and exactly two columns, term then definition (the shape of Anki's text import).
 - In the aliases and tags columns, items are separated by `;` or `|`
   ("codec; neural codec"). Tags are lowercased; they may not contain spaces.
-- Empty records are skipped. Text, HTML included, is kept exactly as written
+- At most `trainer.lint.MAX_ENTRIES` (2000) entries; files over 1 MB are refused
+  before they are read. Empty records are skipped. Text, HTML included, is kept exactly as written
   (the Anki export escapes it, so `<b>` shows as `<b>`).
 
 Each entry gets an id made from its term ("GAN (Generative Adversarial Network)"
@@ -32,6 +33,7 @@ from pathlib import Path
 from trainer.cards import split_term
 from trainer.decks import TAG_RE, slugify
 from trainer.errors import DeckFormatError
+from trainer.lint import MAX_ENTRIES
 from trainer.model import Deck, Entry, Source
 
 COLUMNS = ("term", "definition", "aliases", "details", "tags")
@@ -64,6 +66,11 @@ def _records(text: str, separator: str, path: Path) -> list[_Record]:
             message = (
                 'a quoted field is not closed (a field in double quotes must end with "; '
                 'write a quote inside it as "")'
+            )
+        elif "expected after" in message:
+            message = (
+                "text follows the closing quote of a quoted field; "
+                'write a quote inside a quoted field as ""'
             )
         else:
             message = f"bad quoting: {message}"
@@ -145,6 +152,13 @@ def parse_csv(
     entries: list[Entry] = []
     ids: set[str] = set()
     terms: dict[str, int] = {}
+    if len(body) > MAX_ENTRIES:
+        raise DeckFormatError(
+            path,
+            body[MAX_ENTRIES].line,
+            f"more than {MAX_ENTRIES} entries; a deck holds up to {MAX_ENTRIES}: "
+            "split the file into several decks",
+        )
     name = _NAMES[separator]
     for record in body:
         if len(record.fields) != len(columns):

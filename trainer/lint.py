@@ -37,8 +37,14 @@ LONG_ANSWER = 300
 SHORT_DEFINITION_WORDS = 4
 #: Two definitions at least this alike (difflib.SequenceMatcher.ratio) get a warning.
 NEAR_DUPLICATE = 0.9
-#: Deck files, CSV files and glossary documents larger than this are refused.
-MAX_FILE_BYTES = 1024 * 1024
+#: CSV files and glossary documents larger than this are refused before they are read.
+MAX_SOURCE_BYTES = 1024 * 1024
+#: Deck files larger than this are refused (a deck file is larger than the CSV it came from).
+MAX_DECK_BYTES = 2 * 1024 * 1024
+#: A deck with more entries than this is refused: split it into several decks. Making a
+#: deck's cards (masking every reverse prompt) takes about a millisecond per entry, so
+#: checking, adding and syncing the largest deck stays within seconds.
+MAX_ENTRIES = 2000
 
 
 class Severity(StrEnum):
@@ -104,22 +110,24 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
-def size_error(path: Path, size: int, what: str = "file") -> DeckFormatError | None:
-    """A DeckFormatError for a file over MAX_FILE_BYTES, or None."""
-    if size <= MAX_FILE_BYTES:
+def size_error(path: Path, size: int, what: str = "deck file") -> DeckFormatError | None:
+    """A DeckFormatError for a file over its limit (MAX_DECK_BYTES for a deck file,
+    MAX_SOURCE_BYTES for anything else), or None."""
+    limit = MAX_DECK_BYTES if what == "deck file" else MAX_SOURCE_BYTES
+    if size <= limit:
         return None
     return DeckFormatError(
         path,
         None,
-        f"the {what} is {size / 1024 / 1024:.1f} MB; trainer reads files up to 1 MB "
-        "(split it into several decks)",
+        f"the {what} is {size / 1024 / 1024:.1f} MB; trainer reads {what}s up to "
+        f"{limit // 1024 // 1024} MB (split it into several decks)",
     )
 
 
 def read_text_file(path: Path, what: str = "deck file") -> str:
     """The text of a deck file, CSV file or glossary document (a UTF-8 BOM removed).
 
-    DeckFormatError if it cannot be read, is over MAX_FILE_BYTES or is not UTF-8.
+    DeckFormatError if it cannot be read, is over its size limit or is not UTF-8.
     """
     try:
         too_big = size_error(path, path.stat().st_size, what)
@@ -219,6 +227,13 @@ def _deck_findings(path: Path, text: str, deck: Deck, others: Sequence[Deck]) ->
     def warning(line: int | None, message: str) -> None:
         found.append(Finding(path, line, Severity.WARNING, message))
 
+    if len(deck.entries) > MAX_ENTRIES:
+        error(
+            deck.entries[MAX_ENTRIES].line,
+            f"the deck has {len(deck.entries)} entries; a deck holds up to {MAX_ENTRIES}: "
+            "split it into several decks",
+        )
+        return found
     lines = _top_lines(deck, text)
     for other in others:
         if other.slug == deck.slug:

@@ -265,8 +265,8 @@ def import_csv(
     Comma, semicolon or tab separated (detected); UTF-8 with or without a BOM. A
     header row names the columns term, definition and optionally aliases, details,
     tags (any order, any case); without one, two columns: term, definition. Several
-    aliases or tags in one cell are separated by ';' or '|'. Files over 1 MB are
-    refused. Nothing is written if the file has a problem.
+    aliases or tags in one cell are separated by ';' or '|'. Files over 1 MB or
+    2000 entries are refused. Nothing is written if the file has a problem.
 
     Example:
 
@@ -291,10 +291,20 @@ def import_csv(
         anki_deck_id=new_anki_deck_id({d.anki_deck_id for d in known}, _rng()),
     )
     toml = _HEADER.format(source=file.name) + deck_to_toml(deck_)
+    _fits(out, toml)
     parse_deck_text(toml, out)  # what is written must parse
     write_text(out, toml, force=force)
     click.echo(f"Wrote {out}: deck {chosen!r}, {len(deck_.entries)} entries from {file}.")
     _written(app, [(out, toml)])
+
+
+def _fits(path: Path, toml: str) -> None:
+    """A deck file about to be written must be one `deck check` reads."""
+    from trainer.lint import size_error
+
+    too_big = size_error(path, len(toml.encode("utf-8")))
+    if too_big is not None:
+        raise too_big
 
 
 _HEADER = (
@@ -362,6 +372,7 @@ def import_glossary(app: AppContext, file: Path, out_dir: Path, force: bool) -> 
         )
         path = out_dir / f"{slug}.toml"
         toml = _HEADER.format(source=file.name) + deck_to_toml(deck_)
+        _fits(path, toml)
         parse_deck_text(toml, path)
         files.append((path, toml))
     notes = [
