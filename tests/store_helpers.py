@@ -48,13 +48,18 @@ def write_deck(folder: Path, slug: str, entries: list[tuple[str, str, str]]) -> 
     return path
 
 
-def open_with_decks(tmp_path: Path) -> tuple[Store, list[DeckSource]]:
-    """A store at tmp_path/progress.db synced with decks alpha (3 entries) and beta (2)."""
+def open_with_decks(
+    tmp_path: Path, target: str | Path | None = None
+) -> tuple[Store, list[DeckSource]]:
+    """A store synced with decks alpha (3 entries) and beta (2).
+
+    At `target` (a path or URL, e.g. the `store_target` fixture), else tmp_path/progress.db.
+    """
     sources = [
         DeckSource(write_deck(tmp_path / "decks", "alpha", ALPHA), bundled=True),
         DeckSource(write_deck(tmp_path / "decks", "beta", BETA), bundled=True),
     ]
-    store = Store.open(tmp_path / "progress.db")
+    store = Store.open(target or tmp_path / "progress.db")
     store.sync_decks(sources)
     return store, sources
 

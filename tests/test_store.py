@@ -25,8 +25,9 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
-    store, _ = open_with_decks(tmp_path)
+def store(tmp_path: Path, store_target: str | Path) -> Store:
+    """Decks alpha and beta; once on SQLite and once on PostgreSQL (tests/conftest.py)."""
+    store, _ = open_with_decks(tmp_path, store_target)
     yield store
     store.close()
 
@@ -57,6 +58,7 @@ def test_an_unknown_learner_starts_empty(store: Store) -> None:
     assert store.history("nobody", A1F) == []
 
 
+@pytest.mark.sqlite_only
 def test_record_logs_and_applies_the_state_committed(store: Store, tmp_path: Path) -> None:
     review = answer(store, A1F, 4)
     assert review.id == 1
@@ -253,6 +255,7 @@ def test_dates_and_times_come_back_aware(store: Store) -> None:
     assert logged.day == date(2026, 3, 1)
 
 
+@pytest.mark.sqlite_only
 def test_record_is_one_transaction_of_two_statements(store: Store) -> None:
     from sqlalchemy import event
 

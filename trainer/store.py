@@ -21,6 +21,13 @@ in about a millisecond on a store of 100,000 cards and 1,000,000 log rows). Ever
 write is one transaction, committed before the method returns. SQLite-only
 statements (PRAGMAs, BEGIN IMMEDIATE) are confined to `_sqlite_engine_events` and
 `Store._prepare`, behind a dialect check.
+
+On PostgreSQL (a class sharing one store) writers do not queue behind one lock as
+on SQLite. `Store._lock` takes a transaction-level advisory lock instead: per
+learner and card for an answer, undo, bury or suspend (two sessions of one learner
+are applied one after the other, and the last logged answer of a card is always its
+state; different learners never wait for each other), and one store-wide key for
+deck syncs and migrations. New learners are inserted with ON CONFLICT DO NOTHING.
 """
 
 from __future__ import annotations
@@ -222,6 +229,8 @@ class ReviewRow(Base):
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000  # a second process on the same file waits this long for the lock
+CONNECT_TIMEOUT_S = 10  # PostgreSQL: give up on an unreachable server after this long
+DECKS_LOCK = 0x7472_6E72  # PostgreSQL advisory lock key of deck writes and migrations
 
 DECKS = cast(Table, DeckRow.__table__)
 CARDS = cast(Table, CardRow.__table__)
@@ -273,6 +282,8 @@ def _split_target(target: str | Path) -> tuple[URL, Path | None]:
             ) from None
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             return url, Path(url.database).expanduser()
+        if url.drivername == "postgresql":  # SQLAlchemy's default would be psycopg2
+            url = url.set(drivername="postgresql+psycopg")
         return url, None
     path = Path(target).expanduser()
     return URL.create("sqlite+pysqlite", database=str(path)), path
@@ -326,6 +337,20 @@ def _sqlite_engine_events(engine: Engine) -> None:
         # instead of failing on a read-to-write upgrade.
         immediate = conn.get_execution_options().get("trainer_write", False)
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _postgresql_engine_events(engine: Engine) -> None:
+    """Per-connection settings: waiting for a lock ends after the same time as on SQLite."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"SET lock_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("SET TIME ZONE 'UTC'")
+        cursor.close()
+        dbapi_connection.autocommit = autocommit
 
 
 def _state(n: int, ef: int, interval: int, due: date | None, lapses: int) -> CardState:
@@ -391,15 +416,30 @@ class Store:
         database, is corrupt or read-only, or was written by a newer trainer.
         """
         url, path = _split_target(target)
-        where = _describe(path, str(target))
+        where = _describe(path, url.render_as_string(hide_password=True))
         if path is not None:
             _check_file(path)
+        options: dict[str, Any] = {}
+        if url.get_backend_name() == "postgresql":
+            options["connect_args"] = {
+                "connect_timeout": CONNECT_TIMEOUT_S,
+                "application_name": "trainer",
+            }
         try:
-            engine = create_engine(url)
-        except (ArgumentError, ImportError) as error:
+            engine = create_engine(url, **options)
+        except ImportError as error:
+            hint = (
+                "; install the postgres extra: pip install 'trainer[postgres]'"
+                if url.get_backend_name() == "postgresql"
+                else ""
+            )
+            raise StoreError(f"cannot use the store {where}: {error}{hint}") from None
+        except ArgumentError as error:
             raise StoreError(f"cannot use the store {where}: {error}") from None
         if engine.dialect.name == "sqlite":
             _sqlite_engine_events(engine)
+        elif engine.dialect.name == "postgresql":
+            _postgresql_engine_events(engine)
         store = cls(engine, where)
         try:
             store._prepare()
@@ -409,6 +449,28 @@ class Store:
         return store
 
     def _prepare(self) -> None:
+        if self.engine.dialect.name != "postgresql":
+            self._prepare_store()
+            return
+        # Several trainers may open a new class store at once: one migrates, the others
+        # wait for it (a session-level lock, held on a connection of its own).
+        try:
+            holder = self.engine.connect()
+        except exc.OperationalError as error:
+            message = " ".join(str(error.orig if error.orig is not None else error).split())
+            raise StoreError(f"cannot connect to the store {self.where}: {message}") from None
+        try:
+            holder.exec_driver_sql(f"SELECT pg_advisory_lock({DECKS_LOCK})")
+            holder.commit()
+            self._prepare_store()
+        finally:
+            try:
+                holder.exec_driver_sql(f"SELECT pg_advisory_unlock({DECKS_LOCK})")
+                holder.commit()
+            finally:
+                holder.close()
+
+    def _prepare_store(self) -> None:
         try:
             with self.engine.connect() as conn:
                 names = migrations.applied(conn)
@@ -475,7 +537,7 @@ class Store:
             yield
         except exc.OperationalError as error:
             message = str(error.orig) if error.orig is not None else str(error)
-            if "locked" in message or "busy" in message:
+            if "locked" in message or "busy" in message or "lock timeout" in message:
                 raise StoreError(
                     f"{self.where} is busy: another trainer has held it for more than "
                     f"{BUSY_TIMEOUT_MS // 1000} s; try again when it is done"
@@ -488,6 +550,25 @@ class Store:
                 "or pass another file with --db"
             ) from None
 
+    # -- locks (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers) -------------
+
+    @staticmethod
+    def _lock(conn: Connection, learner_id: int | None = None, card_id: str | None = None) -> None:
+        """Wait for the transaction-level advisory lock of a learner's card (else: of the decks).
+
+        Taken before the first write of the transaction, so answers to one card are
+        logged (their ids drawn) and applied in the same order.
+        """
+        if conn.dialect.name != "postgresql":
+            return
+        if learner_id is None or card_id is None:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DECKS_LOCK})
+        else:
+            conn.execute(
+                text("SELECT pg_advisory_xact_lock(:learner, hashtext(:card))"),
+                {"learner": learner_id, "card": card_id},
+            )
+
     # -- learners -----------------------------------------------------------------------
 
     def _learner_id(self, conn: Connection, name: str, *, create: bool) -> int | None:
@@ -495,6 +576,18 @@ class Store:
         if cached is not None:
             return cached
         found = conn.execute(select(LEARNERS.c.id).where(LEARNERS.c.name == name)).scalar()
+        if found is None and create and conn.dialect.name == "postgresql":
+            # Another session may be adding the same learner right now.
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            conn.execute(
+                pg_insert(LEARNERS)
+                .values(name=name)
+                .on_conflict_do_nothing(index_elements=["name"])
+            )
+            return int(
+                conn.execute(select(LEARNERS.c.id).where(LEARNERS.c.name == name)).scalar_one()
+            )
         if found is None and create:
             # Cached by the caller once its transaction has committed.
             return _new_id(conn.execute(insert(LEARNERS).values(name=name)))
@@ -537,6 +630,7 @@ class Store:
         with self._write() as conn:
             lid = self._learner_id(conn, review.learner, create=True)
             assert lid is not None
+            self._lock(conn, lid, review.card_id)
             review_id = _new_id(
                 conn.execute(
                     insert(REVIEWS).values(
@@ -619,9 +713,17 @@ class Store:
             lid = self._learner_id(conn, learner, create=False)
             if lid is None:
                 return None
-            row = conn.execute(
-                select(REVIEWS).where(REVIEWS.c.learner_id == lid).order_by(REVIEWS.c.id.desc())
-            ).first()
+            last = select(REVIEWS).where(REVIEWS.c.learner_id == lid).order_by(REVIEWS.c.id.desc())
+            row = conn.execute(last).first()
+            locked: set[str] = set()
+            while row is not None and row.card_id not in locked:
+                # PostgreSQL: lock the card, then look again (another session may have
+                # answered or undone meanwhile). SQLite holds the write lock already.
+                if conn.dialect.name != "postgresql":
+                    break
+                self._lock(conn, lid, row.card_id)
+                locked.add(row.card_id)
+                row = conn.execute(last).first()
             if row is None:
                 return None
             review = self._review(learner, row)
@@ -695,6 +797,7 @@ class Store:
         with self._write() as conn:
             lid = self._learner_id(conn, learner, create=True)
             assert lid is not None
+            self._lock(conn, lid, card_id)
             updated = conn.execute(
                 update(STATES)
                 .where(STATES.c.learner_id == lid, STATES.c.card_id == card_id)
@@ -1035,6 +1138,7 @@ class Store:
     ) -> dict[str, int]:
         from trainer.cards import cards_for_deck
 
+        self._lock(conn)  # PostgreSQL: one deck writer at a time
         deck_values = {
             "title": deck.title,
             "description": deck.description,
@@ -1114,6 +1218,7 @@ class Store:
 
         path = Path(path).resolve()
         with self._write() as conn:
+            self._lock(conn)
             clash = conn.execute(
                 select(DECKS.c.path, DECKS.c.bundled).where(
                     DECKS.c.slug == deck.slug, DECKS.c.active == true()
