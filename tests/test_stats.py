@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from trainer import sm2
+from trainer import stats as stats_module
 from trainer.errors import UnknownDeckError
 from trainer.model import CardState, Grade, Review, ReviewKind
 from trainer.stats import (
@@ -239,7 +240,7 @@ def set_state(store: Store, card_id: str, state: CardState, day: date = TODAY) -
     store.record(Review(LEARNER, card_id, at_noon(day), day, Grade.GOOD, kind, before, state, 1000))
 
 
-def test_card_counts(store: Store, tmp_path: Path) -> None:
+def test_card_counts(store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     set_state(store, card(0), CardState(n=1, ef=250, interval=1, due=TODAY))  # learning
     set_state(store, card(1), CardState(n=0, ef=200, interval=1, due=TODAY, lapses=1))  # learning
     set_state(store, card(2), CardState(n=2, ef=250, interval=6, due=TODAY))  # young
@@ -268,6 +269,10 @@ def test_card_counts(store: Store, tmp_path: Path) -> None:
     assert (alpha.new, alpha.total) == (20 - 10, 20)
     beta = stats(store, decks=["beta"]).counts
     assert (beta.new, beta.learning, beta.total) == (10, 0, 10)
+    # Many excluded cards: an IN (subquery) instead of a list; the same counts.
+    monkeypatch.setattr(stats_module, "EXCLUDE_LIMIT", 0)
+    assert stats(store).counts == counts
+    assert stats(store, decks=["alpha"]).counts == alpha
 
 
 def test_forecast_counts_overdue_today(store: Store) -> None:
