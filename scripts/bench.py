@@ -228,6 +228,12 @@ def measure_all(folder: Path, args: argparse.Namespace, anki_version: str | None
     help_ = add(Measure("help", "trainer --help (process)", "ms", "≤ 100 ms", 100))
     time_process(help_, [*cmd, "--help"], env, max(runs, 10))
 
+    # The floor of every command that opens the store: Python, click, SQLAlchemy, the store.
+    floor = add(
+        Measure("import_store", "import trainer.cli + trainer.store (process)", "ms", "(floor)")
+    )
+    time_process(floor, [sys.executable, "-c", "import trainer.cli, trainer.store"], env, runs)
+
     # 2. trainer status
     status = add(Measure("status", "trainer status (process)", "ms", "≤ 250 ms", 250))
     if command_exists(cmd, env, "status"):

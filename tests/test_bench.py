@@ -24,6 +24,7 @@ NOW = datetime(2026, 3, 14, 18, 30, tzinfo=UTC)
 SMALL = synth.Sizes(cards=400, decks=4, reviews=4_000, days=200, seed=7)
 MEASURES = {
     "help",
+    "import_store",
     "status",
     "queue_first",
     "queue_again",
