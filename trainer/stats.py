@@ -14,9 +14,13 @@ Every query on the review log filters by learner and study-day range (the index
 4. the period (the last `days` days): `GROUP BY grade, quarter hour` for grades,
    hours and time;
 5. today: cards, answers, passes, time, re-drills;
-6. the cards of the decks joined to the learner's states: one pass `GROUP BY`
-   state, E-Factor and interval range for the counts and both histograms; the
-   forecast (`GROUP BY due`); leeches; the hardest cards (a top-N sort).
+6. the cards: totals `GROUP BY deck, retired`; then the learner's card_states alone
+   (cards of other decks and retired ones left out by a short id list, or an
+   `IN (subquery)` when there are many): the counts in one pass of `COUNT(CASE ...)`,
+   `GROUP BY ef` and `GROUP BY` interval range for the histograms, `GROUP BY due`
+   for the forecast, the leeches, and the hardest cards (a top-N sort).
+
+On SQLite the connection reads the file through a memory map for the duration.
 
 Answers by hour of the day are in the learner's local time. The log keeps UTC
 instants, and the UTC offset of a zone changes with daylight saving time, so a UTC
@@ -29,7 +33,7 @@ offset right.
 Definitions (as in Anki where Anki has one):
 
 - new: never graded; learning: graded, n < 2 (not yet past the 6-day step);
-  young: n >= 2 and interval < 21 days; mature: interval >= 21 days. Suspended,
+  young: n >= 2 and interval < 21 days; mature: n >= 2 and interval >= 21 days. Suspended,
   buried (hidden until a later day) and retired (its entry left the deck file)
   are counted apart, so the seven counts add up to the cards of the decks.
 - true retention: among the first answers of a study day to cards already
