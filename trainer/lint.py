@@ -407,7 +407,7 @@ def _near_duplicates(checked: Sequence[tuple[Path, Deck]], others: Sequence[Deck
         else:  # pragma: no cover - pairs always hold a checked entry
             continue
         if other_path == path:
-            where = f"{other.id!r} (line {other.line})"
+            where = f"{other.id!r} at line {other.line}"
         else:
             where = f"{other_deck.slug}/{other.id}"
         found.append(
