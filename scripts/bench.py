@@ -426,8 +426,11 @@ def render(report: dict[str, Any], results: dict[str, Any]) -> None:
     machine = report["machine"]
     console.print(
         f"{machine['cpus']} CPUs, Python {machine['python']}, SQLite {machine['sqlite']}, "
-        f"anki {machine['anki'] or '(not installed)'}; build {report['build_seconds_total']:.0f} s"
+        f"anki {machine['anki'] or '(not used)'}; build {report['build_seconds_total']:.0f} s"
         + (" (reused)" if report["reused"] else "")
+        + "; load average {before} before, {after} after".format(
+            **{k: "?" if v is None else f"{v:.1f}" for k, v in machine["load_average_1min"].items()}
+        )
     )
     table = Table(title="Measures (median of the runs)")
     for name in ("measure", "median", "min", "max", "runs", "target", "result", "note"):
@@ -536,6 +539,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    load_before = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     anki_version = None if args.no_anki else ankiside.available()
     folder = args.workdir or Path(tempfile.mkdtemp(prefix="trainer-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -554,6 +558,10 @@ def main(argv: list[str] | None = None) -> int:
             "platform": platform.platform(),
             "sqlite": sqlite3.sqlite_version,
             "anki": anki_version,
+            "load_average_1min": {
+                "before": load_before,
+                "after": os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
+            },
         },
         "sizes": asdict(args.sizes),
         "reviews": built["reviews"],
