@@ -143,6 +143,7 @@ def reference(qs: list[int]) -> tuple[int, int, int, int]:
                 interval = 6
             else:
                 interval = int((interval * ef).to_integral_value(rounding=ROUND_CEILING))
+                interval = min(interval, 36_500)  # our cap (100 years), see trainer.sm2
         else:
             if n > 0:
                 lapses += 1
@@ -163,3 +164,9 @@ def test_state_after_any_sequence_equals_a_reference_fold(qs: list[int], offset:
         assert state.due == day
     else:
         assert state == CardState()
+
+
+def test_intervals_stop_at_100_years() -> None:
+    states = run([5] * 12)
+    assert [s.interval for s in states][-4:] == [16698, 36500, 36500, 36500]
+    assert sm2.MAX_INTERVAL == 36_500

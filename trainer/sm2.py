@@ -32,6 +32,10 @@ Two more choices of ours, not in the paper:
   card already reset to n = 0, is not another lapse.
 - Arithmetic is exact: the E-Factor is an integer in hundredths (every step is a
   multiple of 0.02), so ``ceil(75 * 2.76)`` is 207, not the 208 floats give.
+- Intervals stop growing at 36,500 days (100 years, Anki's default maximum
+  interval). SM-2 has no cap; without one, ten perfect answers in a row already
+  give about 160 years and due dates soon leave the calendar. No learner meets
+  the cap in a lifetime of study.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ from trainer.model import CardState, Grade
 
 EF_MIN = 130  # 1.30, in hundredths
 EF_START = 250  # 2.50, in hundredths
+MAX_INTERVAL = 36_500  # days: 100 years (see the module docstring)
 
 
 def next_ef(ef: int, grade: Grade) -> int:
@@ -60,7 +65,7 @@ def next_interval(n: int, interval: int, ef: int) -> int:
         return 1
     if n == 2:
         return 6
-    return -((-interval * ef) // 100)  # exact ceil(interval * ef / 100)
+    return min(MAX_INTERVAL, -((-interval * ef) // 100))  # exact ceil(interval * ef / 100)
 
 
 def review(state: CardState, grade: Grade, day: date) -> CardState:
