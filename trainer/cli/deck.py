@@ -294,8 +294,12 @@ def import_csv(
     _fits(out, toml)
     parse_deck_text(toml, out)  # what is written must parse
     write_text(out, toml, force=force)
-    click.echo(f"Wrote {out}: deck {chosen!r}, {len(deck_.entries)} entries from {file}.")
+    click.echo(f"Wrote {out}: deck {chosen!r}, {_entries(len(deck_.entries))} from {file}.")
     _written(app, [(out, toml)])
+
+
+def _entries(count: int) -> str:
+    return f"{count} entr{'y' if count == 1 else 'ies'}"
 
 
 def _fits(path: Path, toml: str) -> None:
@@ -392,7 +396,7 @@ def import_glossary(app: AppContext, file: Path, out_dir: Path, force: bool) -> 
     ]
     write_texts(files, force=force)
     for (path, _), section in zip(files, imported.sections, strict=True):
-        click.echo(f"Wrote {path}: {section.title!r}, {len(section.entries)} entries.")
+        click.echo(f"Wrote {path}: {section.title!r}, {_entries(len(section.entries))}.")
     _echo_findings(sorted(notes, key=lambda f: f.line or 0))
     _written(app, files)
 
