@@ -461,3 +461,30 @@ def test_due_card_waiting_for_its_sibling_on_the_empty_day_line() -> None:
         "studied today); next review 2026-03-04 (tomorrow); 47 new cards left "
         "(today's new-card limit is reached)."
     ]
+
+
+def test_a_leech_is_pointed_out(store: object) -> None:
+    assert run(["status"]).exit_code == 0
+    s = store()  # type: ignore[operator]
+    card = f"{F}/audio-codec/forward"
+    lapsed = CardState(n=3, ef=130, interval=4, due=DAY1, lapses=7)
+    s.record(
+        Review(
+            learner="ada",
+            card_id=card,
+            at=datetime(2026, 2, 26, 9, tzinfo=UTC),
+            day=date(2026, 2, 26),
+            grade=Grade.GOOD,
+            kind=ReviewKind.REVIEW,
+            before=lapsed,
+            after=lapsed,
+        )
+    )
+    s.close()
+    out = lines(quiz("\n1\nq\n", "--new", "0"))
+    at = out.index("1 wrong, knew it: back in today's re-drill")
+    assert out[at + 1 : at + 3] == [
+        "Leech: 8 lapses. Consider rewording this card, or suspending it (s) when it",
+        "comes up.",
+    ]
+    assert [c.id for c in store().list_cards("ada", leeches=True)] == [card]  # type: ignore[operator]

@@ -318,6 +318,13 @@ class _Quiz:
                 f"{ui.plural(review.after.interval, 'day')} ({review.after.due})",
                 "dim",
             )
+        from trainer.sm2 import is_leech_lapse
+
+        if is_leech_lapse(review.before.lapses, review.after.lapses):
+            self.hint(
+                f"Leech: {review.after.lapses} lapses. Consider rewording this card, "
+                "or suspending it (s) when it comes up."
+            )
 
     def check(self, item: Item, typed_text: str | None) -> Match | None:
         """The typed answer against every name of the entry (reverse cards only)."""
