@@ -395,3 +395,16 @@ def test_the_readme_shows_every_instructor_command() -> None:
     section = readme[readme.index("## For instructors") :]
     for command in COMMANDS[:6]:
         assert f"trainer deck {command}" in section, command
+
+
+def test_check_works_without_a_usable_progress_store(here: Path, trainer_home: Path) -> None:
+    (here / "f.toml").write_text(DECK, encoding="utf-8")
+    trainer_home.mkdir(parents=True, exist_ok=True)
+    (trainer_home / "progress.db").write_text("not a database\n", encoding="utf-8")
+    result = run("deck", "check", "f.toml")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-1] == "checked 1 deck file: 0 errors, 1 warning"
+    assert result.stderr == (
+        f"Warning: registered decks left out: {trainer_home / 'progress.db'} is not a SQLite "
+        "database; move it away or pass another file with --db\n"
+    )

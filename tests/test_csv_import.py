@@ -128,3 +128,38 @@ def test_any_csv_a_spreadsheet_writes_comes_back(
     )
     reparsed = parse_deck_text(deck_text, Path("x.toml"))
     assert [(e.term, e.definition) for e in reparsed.entries] == rows
+
+
+def test_trailing_optional_cells_may_be_left_out_and_unnamed_empty_columns_ignored() -> None:
+    entries = parse(
+        "term,definition,aliases,tags,,\n"
+        "Foley,Everyday sound effects added to film.,foley art,film,,\n"
+        "Reverb,Sound that persists in a room.\n"
+    )
+    assert [(e.term, e.aliases, e.tags) for e in entries] == [
+        ("Foley", ("foley art",), ("film",)),
+        ("Reverb", (), ()),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "term,definition,\nFoley,Everyday sound effects added to film.,oops\n",
+            "terms.csv:2: the value 'oops' is in a column without a name; name the column in "
+            "the header (term, definition, aliases, details, tags) or remove the value",
+        ),
+        (
+            "aliases,term,definition\nfoley art,Foley\n",
+            "terms.csv:2: 2 fields where the file has 3 columns (comma-separated); put a field "
+            "that contains a comma in double quotes",
+        ),
+    ],
+)
+def test_cells_that_cannot_be_placed(text: str, message: str) -> None:
+    from trainer.errors import DeckFormatError
+
+    with pytest.raises(DeckFormatError) as raised:
+        parse(text)
+    assert str(raised.value) == message

@@ -14,8 +14,11 @@ What is read:
 - In the aliases and tags columns, items are separated by `;` or `|`
   ("codec; neural codec"). Tags are lowercased; they may not contain spaces.
 - At most `trainer.lint.MAX_ENTRIES` (2000) entries; files over 1 MB are refused
-  before they are read. Empty records are skipped. Text, HTML included, is kept exactly as written
-  (the Anki export escapes it, so `<b>` shows as `<b>`).
+  before they are read.
+- Empty records are skipped; a record may leave out trailing optional cells; a header
+  column without a name is ignored as long as its cells are empty.
+- Text, HTML included, is kept exactly as written (the Anki export escapes it, so
+  `<b>` shows as `<b>`).
 
 Each entry gets an id made from its term ("GAN (Generative Adversarial Network)"
 -> "gan"; a second entry with the same id gets "-2"), `source = "authored"`.
@@ -90,7 +93,11 @@ def detect_separator(text: str, path: Path) -> str:
     for separator in SEPARATORS:  # a header row decides
         fields = next(csv.reader([first_line], delimiter=separator), [])
         names = _header_columns(fields)
-        if names is not None and len(names) >= 2 and all(name in COLUMNS for name in names):
+        if (
+            names is not None
+            and len([name for name in names if name]) >= 2
+            and all(name in COLUMNS or not name for name in names)
+        ):
             return separator
     consistent = []
     for separator in SEPARATORS:
@@ -161,14 +168,25 @@ def parse_csv(
         )
     name = _NAMES[separator]
     for record in body:
-        if len(record.fields) != len(columns):
+        fields = [field.strip() for field in record.fields]
+        missing = columns[len(fields) :]
+        if len(fields) > len(columns) or any(column in REQUIRED for column in missing):
             raise DeckFormatError(
                 path,
                 record.line,
-                f"{len(record.fields)} fields where the file has {len(columns)} columns "
+                f"{len(fields)} fields where the file has {len(columns)} columns "
                 f"({name}-separated); put a field that contains a {name} in double quotes",
             )
-        row = dict(zip(columns, (field.strip() for field in record.fields), strict=True))
+        fields += [""] * len(missing)  # trailing optional cells left out
+        for column, field in zip(columns, fields, strict=True):
+            if not column and field:
+                raise DeckFormatError(
+                    path,
+                    record.line,
+                    f"the value {field!r} is in a column without a name; name the column "
+                    f"in the header ({', '.join(COLUMNS)}) or remove the value",
+                )
+        row = dict(zip(columns, fields, strict=True))
         entry = _entry(row, record.line, path, ids)
         folded = entry.term.casefold()
         if folded in terms:
@@ -192,10 +210,11 @@ def parse_csv(
 
 def _check_header(columns: list[str], line: int, path: Path) -> None:
     for name in columns:
+        if not name:
+            continue  # a column without a name must be empty (checked row by row)
         if name not in COLUMNS:
-            shown = name or "(empty)"
             raise DeckFormatError(
-                path, line, f"unknown column {shown!r}; the columns are {', '.join(COLUMNS)}"
+                path, line, f"unknown column {name!r}; the columns are {', '.join(COLUMNS)}"
             )
         if columns.count(name) > 1:
             raise DeckFormatError(path, line, f"the column {name!r} appears twice")

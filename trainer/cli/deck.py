@@ -119,13 +119,18 @@ def _registered_paths(app: AppContext) -> list[Path]:
     target = app.store_target()
     if "://" not in target and not Path(target).exists():
         return []
+    from trainer.errors import StoreError
     from trainer.store import Store
 
-    store = Store.open(target)
     try:
-        return store.registered_paths()
-    finally:
-        store.close()
+        store = Store.open(target)
+        try:
+            return store.registered_paths()
+        finally:
+            store.close()
+    except StoreError as error:  # checking a deck file should not need a working store
+        click.echo(f"Warning: registered decks left out: {error}", err=True)
+        return []
 
 
 def _known_decks(app: AppContext) -> list[Deck]:
