@@ -84,6 +84,10 @@ def _register() -> None:
 
     cli.add_command(stats.stats)
 
+    from trainer.cli import classes
+
+    cli.add_command(classes.class_)
+
 
 _register()
 
