@@ -566,3 +566,22 @@ def test_one_entry_too_many_is_refused(scratch: Path) -> None:
         f"{MAX_ENTRIES}: split the file into several decks\n"
     )
     assert not (scratch / "out.toml").exists()
+
+
+def test_a_glossary_with_a_bom_and_windows_line_ends_imports(scratch: Path) -> None:
+    data = b"\xef\xbb\xbf" + GOOD_GLOSSARY.replace("\n", "\r\n").encode("utf-8")
+    (scratch / "in.txt").write_bytes(data)
+    result = CliRunner().invoke(cli, ["deck", "import-glossary", "in.txt", "--out", "out"])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == "Wrote out/basic-terms.toml: 'A–C: Basic Terms', 2 entries.\n"
+    from trainer.decks import parse_deck
+
+    deck = parse_deck(scratch / "out/basic-terms.toml")
+    assert [(e.term, e.definition) for e in deck.entries] == [
+        (
+            "Foley",
+            "Foley is the reproduction of everyday sound effects added to film in post-production.",
+        ),
+        ("Reverb", "Reverb is the persistence of sound in a space after the source stops."),
+    ]
+    assert "\r" not in (scratch / "out/basic-terms.toml").read_text(encoding="utf-8")
