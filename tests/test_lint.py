@@ -236,3 +236,13 @@ def test_a_missing_file_is_an_error_finding(tmp_path: Path, missing: str) -> Non
     assert [str(f) for f in result.findings] == [
         f"{tmp_path / missing}: error: cannot read the deck file: No such file or directory"
     ]
+
+
+def test_two_copies_of_one_entry_in_two_decks_are_fine() -> None:
+    bundled = load_bundled_decks()
+    codec = next(e for e in bundled[0].entries if e.id == "audio-codec")
+    copy = entry("audio-codec", codec.term, codec.definition, origin="foundational/audio-codec")
+    other = Path("week1.toml")
+    week1 = HEAD.replace("sound-design", "week-1").replace("1111111111", "2222222222")
+    result = check_texts([(other, week1 + copy), (P, HEAD + copy)], bundled)
+    assert result.findings == []

@@ -270,7 +270,8 @@ def _deck_findings(path: Path, text: str, deck: Deck, others: Sequence[Deck]) ->
             in_deck.setdefault(key, entry)
             if key in names:
                 other, other_entry = names[key]
-                if not _is_copy_of(entry, other, other_entry):
+                copies = entry.origin and entry.origin == other_entry.origin
+                if not _is_copy_of(entry, other, other_entry) and not copies:
                     error(
                         line,
                         f"{kind} {name!r} is already an entry of deck {other.slug!r} "
@@ -394,7 +395,11 @@ def _near_duplicates(checked: Sequence[tuple[Path, Deck]], others: Sequence[Deck
     for a, b in sorted(pairs):
         path_a, deck_a, entry_a = items[a]
         path_b, deck_b, entry_b = items[b]
-        if _is_copy_of(entry_a, deck_b, entry_b) or _is_copy_of(entry_b, deck_a, entry_a):
+        if (
+            _is_copy_of(entry_a, deck_b, entry_b)
+            or _is_copy_of(entry_b, deck_a, entry_a)
+            or (entry_a.origin and entry_a.origin == entry_b.origin)  # two copies of one entry
+        ):
             continue
         ratio = _ratio(entry_a.definition, entry_b.definition)
         if ratio < NEAR_DUPLICATE:
