@@ -1,4 +1,4 @@
-"""`trainer deck ...`: list, show (and, for instructors, build and check) deck files."""
+"""`trainer deck ...`: list and show decks; for instructors, build, check, add and remove them."""
 
 from __future__ import annotations
 
@@ -18,13 +18,16 @@ if TYPE_CHECKING:
 
 @click.group()
 def deck() -> None:
-    """Bundled and registered decks: list them, show one.
+    """Bundled and registered decks: list them, show one; build, check and add your own.
 
     Example:
 
     \b
         trainer deck list
         trainer deck show foundational
+        trainer deck import-csv terms.csv --out film.toml --title "Film Sound"
+        trainer deck check film.toml
+        trainer deck add film.toml
     """
 
 
