@@ -16,13 +16,14 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from trainer.cli.context import AppContext
 from trainer.errors import UnknownDeckError
-from trainer.model import Direction, Entry, Grade
+from trainer.model import Card, Direction, Entry, Grade
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -222,7 +223,7 @@ class _Quiz:
         *,
         slugs: Sequence[str],
         titles: dict[str, str],
-        entries: dict[tuple[str, str], Entry],
+        deck_files: dict[str, Path],
         typed: bool,
         console: Console,
         keys: _Keys,
@@ -235,10 +236,34 @@ class _Quiz:
         self.session = session
         self.slugs = slugs
         self.titles = titles
-        self.entries = entries
+        self.deck_files = deck_files
+        self._entries: dict[str, dict[str, Entry]] = {}  # deck slug -> entry id -> entry
         self.typed = typed
         self.console = console
         self.keys = keys
+
+    def entry_for(self, card: Card) -> Entry | None:
+        """The card's entry, parsed from its deck file the first time the deck comes up.
+
+        Typed answers need its aliases, and reverse cards show its definition. Only
+        the decks actually studied are parsed; a file that cannot be read or no longer
+        matches leaves the cards' own text in use.
+        """
+        if card.deck not in self._entries:
+            from trainer.decks import parse_deck
+            from trainer.errors import TrainerError
+
+            entries: dict[str, Entry] = {}
+            path = self.deck_files.get(card.deck)
+            if path is not None:
+                try:
+                    deck = parse_deck(path)
+                except (TrainerError, OSError):
+                    deck = None
+                if deck is not None and deck.slug == card.deck:
+                    entries = {entry.id: entry for entry in deck.entries}
+            self._entries[card.deck] = entries
+        return self._entries[card.deck].get(card.entry)
 
     def say(self, text: str, style: str = "") -> None:
         from rich.text import Text
@@ -278,7 +303,7 @@ class _Quiz:
     def grade(self, item: Item, typed_text: str | None, started: float) -> None:
         ui = self.ui
         match = self.check(item, typed_text)
-        entry = self.entries.get((item.card.deck, item.card.entry))
+        entry = self.entry_for(item.card)
         self.console.print(
             ui.back_panel(
                 item,
@@ -333,7 +358,7 @@ class _Quiz:
         from trainer.answer import check_answer
         from trainer.cards import answers_for
 
-        entry = self.entries.get((item.card.deck, item.card.entry))
+        entry = self.entry_for(item.card)
         answers = answers_for(entry) if entry is not None else [item.card.back]
         return check_answer(typed_text, answers)
 
@@ -350,7 +375,7 @@ class _Quiz:
             from trainer.cards import forward_back
 
             title = self.titles.get(item.card.deck, item.card.deck)
-            entry = self.entries.get((item.card.deck, item.card.entry))
+            entry = self.entry_for(item.card)
             self.console.print(
                 ui.details_panel(
                     item.card,
@@ -452,6 +477,7 @@ def quiz(
     """
     from rich.console import Console
 
+    from trainer.catalog import bundled_deck_files
     from trainer.session import Session
     from trainer.ui import quiz as ui
 
@@ -488,10 +514,14 @@ def quiz(
         )
         click.echo(line)  # one line, never wrapped
         return
-    titles = {info.slug: info.title for info in store.deck_infos()}
-    # The entries give typed answers their accepted forms and reverse cards their
-    # unmasked definition on the back.
-    entries = {(d.slug, e.id): e for d in app.all_decks() for e in d.entries}
+    infos = store.deck_infos()
+    titles = {info.slug: info.title for info in infos}
+    bundled = {path.stem: path for path in bundled_deck_files()}
+    deck_files = {
+        info.slug: path
+        for info in infos
+        if (path := info.path or bundled.get(info.slug)) is not None
+    }
     tty = sys.stdin.isatty() and sys.stdout.isatty()
     runner = _Quiz(
         app,
@@ -499,7 +529,7 @@ def quiz(
         session,
         slugs=slugs,
         titles=titles,
-        entries=entries,
+        deck_files=deck_files,
         typed=typed,
         console=console,
         keys=_Keys(tty),
