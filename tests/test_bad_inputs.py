@@ -220,6 +220,14 @@ CASES = [
         args=("--slug", "Sound Design"),
     ),
     Case(
+        "csv-slug-of-a-bundled-deck",
+        "csv",
+        b"term,definition\nFoley,Everyday sounds added to film in post-production.\n",
+        "Error: the slug 'demoscene' is already used by a bundled deck; pass --slug with "
+        "another one",
+        args=("--slug", "demoscene"),
+    ),
+    Case(
         "csv-missing-file",
         "csv",
         None,

@@ -408,3 +408,21 @@ def test_check_works_without_a_usable_progress_store(here: Path, trainer_home: P
         f"Warning: registered decks left out: {trainer_home / 'progress.db'} is not a SQLite "
         "database; move it away or pass another file with --db\n"
     )
+
+
+def test_new_refuses_the_slug_of_a_bundled_or_registered_deck(here: Path) -> None:
+    result = run("deck", "new", "w.toml", "--title", "Foundational")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "Error: the slug 'foundational' is already used by a bundled deck; pass --slug with "
+        "another one\n",
+    )
+    (here / "f.toml").write_text(DECK, encoding="utf-8")
+    assert run("deck", "add", "f.toml").exit_code == 0
+    result = run("deck", "new", "w.toml", "--title", "Film Sound")
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: the slug 'film-sound' is already used by the deck file {here / 'f.toml'}; "
+        "pass --slug with another one\n",
+    )
+    assert not (here / "w.toml").exists()

@@ -157,6 +157,18 @@ def _registered_decks(app: AppContext) -> list[Deck]:
     return decks
 
 
+def _refuse_taken_slug(slug: str, known: Sequence[Deck]) -> None:
+    from trainer.catalog import BUNDLED_SLUGS
+    from trainer.errors import AuthoringError
+
+    for other in known:
+        if other.slug == slug:
+            owner = "a bundled deck" if slug in BUNDLED_SLUGS else f"the deck file {other.path}"
+            raise AuthoringError(
+                f"the slug {slug!r} is already used by {owner}; pass --slug with another one"
+            )
+
+
 def _rng() -> random.Random:
     import random
 
@@ -210,6 +222,7 @@ def new_deck(
     chosen = slug_for(title, slug)
     refuse_existing(path, force)
     known = _known_decks(app)
+    _refuse_taken_slug(chosen, known)
     entries = copy_entries(known, sources) if sources else []
     text = new_deck_text(
         slug=chosen,
@@ -288,8 +301,9 @@ def import_csv(
 
     chosen = slug_for(title, slug)
     refuse_existing(out, force)
-    text = read_text_file(file, "CSV file")
     known = _known_decks(app)
+    _refuse_taken_slug(chosen, known)
+    text = read_text_file(file, "CSV file")
     deck_ = parse_csv(
         text,
         file,
