@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -54,22 +53,13 @@ def deck_file(folder: Path, slug: str, entries: int, anki_id: int) -> Path:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
+def store(tmp_path: Path, store_target: str | Path) -> Iterator[Store]:
     """A store with deck alpha (10 entries: 20 cards) and beta (5 entries: 10 cards).
 
-    A SQLite file; or, with TRAINER_TEST_PG_URL set (an SQLAlchemy URL of a scratch
-    PostgreSQL database, emptied first), PostgreSQL: the queries are portable SQL.
+    Once on a SQLite file and once on PostgreSQL (`store_target` in tests/conftest.py; a
+    throwaway server, or TRAINER_TEST_PG_URL's): the queries are portable SQL.
     """
-    url = os.environ.get("TRAINER_TEST_PG_URL")
-    if url:
-        from sqlalchemy import create_engine
-
-        from trainer.store import Base
-
-        engine = create_engine(url)
-        Base.metadata.drop_all(engine)
-        engine.dispose()
-    opened = Store.open(url or tmp_path / "progress.db")
+    opened = Store.open(store_target)
     opened.sync_decks(
         [
             DeckSource(deck_file(tmp_path / "decks", "alpha", 10, 1_000_000_001), bundled=False),
