@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -107,10 +108,17 @@ TEXT = (
 )
 
 
+def nfc(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     rows=st.lists(
-        st.tuples(TEXT, TEXT), min_size=1, max_size=6, unique_by=lambda r: r[0].casefold()
+        st.tuples(TEXT, TEXT),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda r: unicodedata.normalize("NFC", r[0]).casefold(),
     ),
     separator=st.sampled_from([",", ";", "\t"]),
 )
@@ -121,6 +129,7 @@ def test_any_csv_a_spreadsheet_writes_comes_back(
     writer = csv.writer(out, delimiter=separator, lineterminator="\r\n")
     writer.writerow(["term", "definition"])
     writer.writerows(rows)
+    rows = [(nfc(term), nfc(definition)) for term, definition in rows]
     entries = parse(out.getvalue())
     assert [(e.term, e.definition) for e in entries] == rows
     deck_text = deck_to_toml(
@@ -163,3 +172,15 @@ def test_cells_that_cannot_be_placed(text: str, message: str) -> None:
     with pytest.raises(DeckFormatError) as raised:
         parse(text)
     assert str(raised.value) == message
+
+
+def test_text_is_stored_in_nfc_so_two_spellings_of_one_term_are_one_term() -> None:
+    (entry,) = parse("term,definition\nCafe\u0301 Sound,The murmur of a busy cafe\u0301.\n")
+    assert (entry.term, entry.definition) == ("Café Sound", "The murmur of a busy café.")
+    from trainer.errors import DeckFormatError
+
+    with pytest.raises(DeckFormatError) as raised:
+        parse("term,definition\nCafé Sound,One.\nCafe\u0301 sound,Two.\n")
+    assert str(raised.value) == (
+        "terms.csv:3: duplicate term 'Café sound' (first at line 2); merge the two rows"
+    )

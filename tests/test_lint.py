@@ -246,3 +246,17 @@ def test_two_copies_of_one_entry_in_two_decks_are_fine() -> None:
     week1 = HEAD.replace("sound-design", "week-1").replace("1111111111", "2222222222")
     result = check_texts([(other, week1 + copy), (P, HEAD + copy)], bundled)
     assert result.findings == []
+
+
+def test_names_compare_in_nfc() -> None:
+    text = (
+        HEAD
+        + entry("cafe", "Cafe\u0301 Sound", "The murmur of a busy room full of people talking.")
+        + entry(
+            "room", "Room Murmur", "Voices in a room heard as one sound.", aliases='"café sound"'
+        )
+    )
+    assert lines(text) == [
+        "my.toml:12: error: alias 'café sound' also names entry 'cafe' (line 6); "
+        "a name may belong to one entry only"
+    ]

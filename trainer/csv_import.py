@@ -17,8 +17,8 @@ What is read:
   before they are read.
 - Empty records are skipped; a record may leave out trailing optional cells; a header
   column without a name is ignored as long as its cells are empty.
-- Text, HTML included, is kept exactly as written (the Anki export escapes it, so
-  `<b>` shows as `<b>`).
+- Text, HTML included, is kept as written (in Unicode NFC, as Anki stores it; the
+  Anki export escapes HTML, so `<b>` shows as `<b>`).
 
 Each entry gets an id made from its term ("GAN (Generative Adversarial Network)"
 -> "gan"; a second entry with the same id gets "-2"), `source = "authored"`.
@@ -29,6 +29,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +61,10 @@ def _records(text: str, separator: str, path: Path) -> list[_Record]:
     try:
         for fields in reader:
             if any(field.strip() for field in fields):
-                fields = [f.replace("\r\n", "\n").replace("\r", "\n") for f in fields]
+                fields = [
+                    unicodedata.normalize("NFC", f.replace("\r\n", "\n").replace("\r", "\n"))
+                    for f in fields
+                ]
                 records.append(_Record(start, fields))
             start = reader.line_num + 1
     except csv.Error as error:

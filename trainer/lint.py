@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -252,16 +253,16 @@ def _deck_findings(path: Path, text: str, deck: Deck, others: Sequence[Deck]) ->
     for other in others:
         for entry in other.entries:
             for name in (entry.term, *entry.aliases):
-                names.setdefault(name.casefold(), (other, entry))
+                names.setdefault(_key(name), (other, entry))
     in_deck: dict[str, Entry] = {}
     for entry in deck.entries:
         line = entry.line
         for name in (entry.term, *entry.aliases):
-            key = name.casefold()
+            key = _key(name)
             kind = "term" if name == entry.term else "alias"
             if key in in_deck and in_deck[key].id != entry.id:
                 first = in_deck[key]
-                if kind == "alias" or name.casefold() != first.term.casefold():
+                if kind == "alias" or key != _key(first.term):
                     error(
                         line,
                         f"{kind} {name!r} also names entry {first.id!r} (line {first.line}); "
@@ -300,6 +301,11 @@ def _deck_findings(path: Path, text: str, deck: Deck, others: Sequence[Deck]) ->
                 "a learner needs a sentence to recall the term from",
             )
     return found
+
+
+def _key(name: str) -> str:
+    """Names compare in NFC and ignoring case ("Café" with a combining accent is "café")."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def _top_lines(deck: Deck, text: str) -> dict[str, int]:
