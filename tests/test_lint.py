@@ -6,8 +6,11 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trainer.catalog import load_bundled_decks
+from trainer.decks import deck_to_toml
 from trainer.lint import (
     LONG_ANSWER,
     MAX_ENTRIES,
@@ -17,6 +20,7 @@ from trainer.lint import (
     check_texts,
     records,
 )
+from trainer.model import Deck, Entry, Source
 
 P = Path("my.toml")
 
@@ -260,3 +264,46 @@ def test_names_compare_in_nfc() -> None:
         "my.toml:12: error: alias 'café sound' also names entry 'cafe' (line 6); "
         "a name may belong to one entry only"
     ]
+
+
+NAME = (
+    st.text(
+        alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
+        min_size=1,
+        max_size=30,
+    )
+    .map(lambda s: " ".join(s.split()))
+    .filter(bool)
+)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    st.lists(
+        st.tuples(NAME, NAME, st.lists(NAME, max_size=3)),
+        min_size=1,
+        max_size=5,
+        unique_by=lambda e: e[0].casefold(),
+    )
+)
+def test_any_deck_the_writer_can_write_is_checked_without_crashing(
+    raw: list[tuple[str, str, list[str]]],
+) -> None:
+    entries = []
+    for number, (term, definition, aliases) in enumerate(raw):
+        unique = list(
+            {a.casefold(): a for a in aliases if a.casefold() != term.casefold()}.values()
+        )
+        entries.append(
+            Entry(
+                id=f"e{number}",
+                term=term,
+                definition=definition,
+                aliases=tuple(unique),
+                source=Source.AUTHORED,
+            )
+        )
+    deck = Deck("s", "T", "D.", 1234567890, tuple(entries))
+    result = check_texts([(P, deck_to_toml(deck))])
+    assert all(isinstance(f, Finding) for f in result.findings)
+    assert all(f.line is not None for f in result.findings)
