@@ -166,12 +166,37 @@ def _finished_deck_index(conn: Connection) -> None:
     ).create(conn)
 
 
+def _stats_indexes(conn: Connection) -> None:
+    """0005: covering indexes for `trainer stats`, so its aggregates read indexes only.
+
+    - reviews (learner, kind, day, interval before, grade): true retention reads the
+      `review` answers of a year without touching the table;
+    - cards (deck, retired): the card totals per deck;
+    - card_states (learner, suspended, due, buried until, n, interval, E-Factor, lapses,
+      leech, card id): the counts, histograms, forecast, leeches and hardest cards.
+    """
+    md = MetaData()
+    md.reflect(conn, only=["cards", "card_states", "reviews"])
+    cards, states, reviews = md.tables["cards"], md.tables["card_states"], md.tables["reviews"]
+    r, s = reviews.c, states.c
+    Index(
+        "ix_reviews_learner_kind_day", r.learner_id, r.kind, r.day, r.interval_before, r.grade
+    ).create(conn)
+    Index("ix_cards_deck_retired", cards.c.deck_slug, cards.c.retired).create(conn)
+    Index(
+        "ix_card_states_learner_stats",
+        *(s.learner_id, s.suspended, s.due, s.buried_until, s.n, s.interval),
+        *(s.ef, s.lapses, s.leech, s.card_id),
+    ).create(conn)
+
+
 #: Every migration, in the order it runs. Never rename or reorder; only append.
 MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
     ("0001_initial", _initial),
     ("0002_queue_indexes", _queue_indexes),
     ("0003_deck_file_stat", _deck_file_stat),
     ("0004_finished_deck_index", _finished_deck_index),
+    ("0005_stats_indexes", _stats_indexes),
 ]
 
 KNOWN = {name for name, _ in MIGRATIONS}

@@ -20,7 +20,10 @@ Every query on the review log filters by learner and study-day range (the index
    `GROUP BY ef` and `GROUP BY` interval range for the histograms, `GROUP BY due`
    for the forecast, the leeches, and the hardest cards (a top-N sort).
 
-On SQLite the connection reads the file through a memory map for the duration.
+On SQLite the store's connections read the file through a memory map, and migration
+0005 gives these queries covering indexes (reviews by learner, kind and day; card_states
+by learner with every column they read), so retention and every card_states query read
+an index only. The period query still reads the log rows of its days (time and hour).
 
 Answers by hour of the day are in the learner's local time. The log keeps UTC
 instants, and the UTC offset of a zone changes with daylight saving time, so a UTC
@@ -322,10 +325,6 @@ def _compute(
     days: int,
     forecast_days: int,
 ) -> Stats:
-    if conn.dialect.name == "sqlite":
-        # Read the file through a memory map: the queries touch a few hundred thousand
-        # index entries, and SQLite's default page cache is 2 MB.
-        conn.exec_driver_sql("PRAGMA mmap_size = 268435456")
     slugs = _deck_slugs(conn, decks)
     lid = conn.execute(select(LearnerRow.id).where(LearnerRow.name == learner)).scalar()
     learner_id = -1 if lid is None else int(lid)  # an unknown learner has no rows: all new

@@ -157,6 +157,7 @@ class CardRow(Base):
     __table_args__ = (
         Index("ix_cards_deck_entry", "deck_slug", "entry_id"),
         Index("ix_cards_deck_ord", "deck_slug", "ord"),
+        Index("ix_cards_deck_retired", "deck_slug", "retired"),  # 0005
     )
 
 
@@ -185,6 +186,11 @@ class CardStateRow(Base):
     __table_args__ = (
         Index("ix_card_states_learner_due", "learner_id", "due"),
         Index("ix_card_states_learner_card_due", "learner_id", "card_id", "due"),
+        Index(  # 0005: covers every stats query on card_states
+            "ix_card_states_learner_stats",
+            *("learner_id", "suspended", "due", "buried_until", "n", "interval"),
+            *("ef", "lapses", "leech", "card_id"),
+        ),
         Index(
             "ix_card_states_learner_redrill",
             "learner_id",
@@ -221,6 +227,10 @@ class ReviewRow(Base):
         Index("ix_reviews_learner_day", "learner_id", "day"),
         Index("ix_reviews_learner_card", "learner_id", "card_id", "id"),
         Index("ix_reviews_learner_id", "learner_id", "id"),
+        # 0005: true retention reads this index only
+        Index(
+            "ix_reviews_learner_kind_day", "learner_id", "kind", "day", "interval_before", "grade"
+        ),
     )
 
 
@@ -229,6 +239,8 @@ class ReviewRow(Base):
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000  # a second process on the same file waits this long for the lock
+SQLITE_MMAP_BYTES = 256 * 1024 * 1024  # memory-mapped reads, up to this much of the file
+SQLITE_CACHE_KIB = 16 * 1024  # page cache per connection (SQLite's default: 2 MB)
 CONNECT_TIMEOUT_S = 10  # PostgreSQL: give up on an unreachable server after this long
 DECKS_LOCK = 0x7472_6E72  # PostgreSQL advisory lock key of deck writes and migrations
 
@@ -329,6 +341,11 @@ def _sqlite_engine_events(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # Read the file through a memory map and keep more pages cached: aggregate queries
+        # (trainer stats) read a few hundred thousand index entries, and the default page
+        # cache is 2 MB. Both are upper bounds; only pages actually read take memory.
+        cursor.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
+        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
