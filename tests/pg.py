@@ -132,7 +132,8 @@ def start_cluster() -> Cluster:
         try:
             psycopg.connect(_libpq(external), connect_timeout=10).close()
         except psycopg.Error as error:
-            raise ClusterUnavailable(f"TRAINER_TEST_PG_URL cannot be used: {error}") from None
+            message = " ".join(str(error).split())
+            raise ClusterUnavailable(f"TRAINER_TEST_PG_URL cannot be used: {message}") from None
         return Cluster(url=external)
     bindir = find_bindir()
     if bindir is None:

@@ -281,3 +281,41 @@ def test_bury_suspend_and_undo_in_a_session(store: Store) -> None:
         "alpha/three/reverse",
     ]
     assert [c.card.id for c in store.new_cards("ada", ["alpha"], DAY + timedelta(1), 1)] == [A1F]
+
+
+# -- without a server ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ci", ["", "true"])
+def test_without_a_server_skip_outside_ci_and_fail_in_ci(tmp_path: Path, ci: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env["TRAINER_TEST_PG_URL"] = "postgresql+psycopg://nobody@127.0.0.1:1/none"
+    if ci:
+        env["CI"] = ci
+    here = Path(__file__).resolve()
+    test = f"{here}::test_a_new_database_gets_the_schema_and_reopens"
+    inner = f"--basetemp={tmp_path / 'inner'}"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rsE", "-q", test, inner],
+        cwd=here.parent.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    reason = (
+        "TRAINER_TEST_PG_URL cannot be used: connection failed: connection to server at "
+        '"127.0.0.1", port 1 failed: Connection refused'
+    )
+    if ci:
+        assert done.returncode == 1, done.stdout
+        assert "ERROR tests/test_postgres.py::test_a_new_database" in done.stdout
+        assert "CI needs a PostgreSQL server for these tests: " + reason in done.stdout
+    else:
+        assert done.returncode == 0, done.stdout
+        assert "SKIPPED [1] tests/test_postgres.py" in done.stdout
+        assert "no PostgreSQL server could be started: " + reason in done.stdout
