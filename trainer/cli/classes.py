@@ -71,8 +71,8 @@ def report(
     cards seen of the decks, mature cards (interval of 21 days or more), true
     retention, overdue cards and the last study day. Then the entries with the
     lowest average E-Factor, the most lapses and the lowest share of answers
-    graded 3 or more. Days are study days in the time zone of this computer's
-    settings (TRAINER_TZ).
+    graded 3 or more. Each answer counts for the study day its learner's trainer
+    logged it on; today is your study day (settings.toml, TRAINER_TZ).
 
     Example:
 
