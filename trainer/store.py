@@ -191,13 +191,11 @@ class CardStateRow(Base):
             *("learner_id", "suspended", "due", "buried_until", "n", "interval"),
             *("ef", "lapses", "leech", "card_id"),
         ),
-        Index(
-            "ix_card_states_learner_redrill",
-            "learner_id",
-            "redrill_day",
-            sqlite_where=text("redrill_day IS NOT NULL"),
-            postgresql_where=text("redrill_day IS NOT NULL"),
-        ),
+        # Partial in the database: WHERE redrill_day IS NOT NULL (migration 0002 creates it).
+        # Dialect options here (sqlite_where=...) would import SQLAlchemy's SQLite and
+        # PostgreSQL dialects when this module is imported; the schema comes from the
+        # migrations, not from these classes.
+        Index("ix_card_states_learner_redrill", "learner_id", "redrill_day"),
     )
 
 
