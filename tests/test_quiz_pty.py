@@ -140,3 +140,20 @@ def test_hang_up_ends_the_session_without_losing_answers(home: Path) -> None:
     child.close()
     assert child.exitstatus == 0
     assert history(home) == [(f"{F}/audio-codec/forward", 5, "learn")]
+
+
+def test_typed_answer_in_a_terminal(home: Path) -> None:
+    child = spawn(home, "--typed", "--direction", "reverse", "--new", "1")
+    child.expect(shown("Type the term, then Enter."))
+    child.expect(shown("answer › "))
+    child.send("audio codek\r")  # a whole line, edited by the terminal
+    child.expect(shown("≈ accepted with a typo: Audio Code[-k-]{+c+}"))
+    child.expect(shown("Enter: grade 4 (suggested) · or 0-5"))
+    child.expect(shown("grade › "))
+    child.send("\r")  # Enter takes the suggestion
+    child.expect(shown("4 good: next in 1 day"))
+    child.expect(shown("session saved"))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert history(home) == [(f"{F}/audio-codec/reverse", 4, "learn")]
