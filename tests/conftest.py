@@ -64,4 +64,7 @@ def store_target(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -
     if backend == "sqlite":
         return tmp_path / "progress.db"
     cluster: Cluster = request.getfixturevalue("pg_cluster")
-    return cluster.new_url()
+    url = cluster.new_url()
+    if cluster.folder is None:  # TRAINER_TEST_PG_URL's server: leave it as it was
+        request.addfinalizer(lambda: cluster.drop(url))
+    return url

@@ -82,6 +82,14 @@ class Cluster:
         separator = "&" if "?" in self.url else "?"
         return f"{self.url}{separator}options=-csearch_path%3D{name}"
 
+    def drop(self, url: str) -> None:
+        """Drop the schema of a `new_url()` (on an external server, where nothing is deleted)."""
+        import psycopg
+
+        name = url.rsplit("search_path%3D", 1)[1]
+        with psycopg.connect(_libpq(self.url), autocommit=True) as conn:
+            conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+
     def stop(self) -> None:
         if self.folder is None:
             return
