@@ -69,7 +69,9 @@ def test_deck_list_json_exact(tiny_decks: Path) -> None:
         '    "description": "A deck for the tests.",\n'
         '    "entries": 2,\n'
         '    "cards": 4,\n'
-        '    "source": "glossary"\n'
+        '    "source": "glossary",\n'
+        '    "registered": false,\n'
+        '    "path": null\n'
         "  },\n"
         "  {\n"
         '    "slug": "demoscene",\n'
@@ -77,7 +79,9 @@ def test_deck_list_json_exact(tiny_decks: Path) -> None:
         '    "description": "A deck for the tests.",\n'
         '    "entries": 2,\n'
         '    "cards": 4,\n'
-        '    "source": "mixed"\n'
+        '    "source": "mixed",\n'
+        '    "registered": false,\n'
+        '    "path": null\n'
         "  }\n"
         "]\n"
     )

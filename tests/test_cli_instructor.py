@@ -324,7 +324,7 @@ def test_add_list_show_remove_and_add_again(here: Path) -> None:
         "registered": True,
         "path": str(here / "f.toml"),
     }
-    assert all("registered" not in d for d in listed[:-1])
+    assert {(d["registered"], d["path"]) for d in listed[:-1]} == {(False, None)}
     table = run("deck", "list").stdout.splitlines()
     assert [
         line.split()[-1] for line in table if line.strip().startswith(("foundational", "film"))

@@ -95,6 +95,8 @@ class DeckSummary(TypedDict):
     entries: int
     cards: int
     source: str  # "glossary" | "authored" | "mixed"
+    registered: bool  # added with `trainer deck add` (False: bundled)
+    path: str | None  # the registered deck file; None for a bundled deck
 
 
 class EntryRecord(TypedDict):
@@ -130,7 +132,8 @@ def deck_source(deck: Deck) -> str:
     return sources.pop() if len(sources) == 1 else "mixed"
 
 
-def deck_summary(deck: Deck) -> DeckSummary:
+def deck_summary(deck: Deck, *, registered: bool = False) -> DeckSummary:
+    """A deck for `trainer deck list --json`; every deck has the same keys."""
     return {
         "slug": deck.slug,
         "title": deck.title,
@@ -138,6 +141,8 @@ def deck_summary(deck: Deck) -> DeckSummary:
         "entries": len(deck.entries),
         "cards": len(cards_for_deck(deck)),
         "source": deck_source(deck),
+        "registered": registered,
+        "path": str(deck.path) if registered and deck.path is not None else None,
     }
 
 

@@ -45,8 +45,9 @@ def list_decks(app: AppContext, as_json: bool) -> None:
 
     "glossary" decks hold the source glossary's text, "authored" decks were written
     by the trainer authors, "mixed" decks hold both. Once you have added decks with
-    `trainer deck add`, a Kind column marks each bundled or registered (in JSON, a
-    registered deck has "registered": true and its "path").
+    `trainer deck add`, a Kind column marks each bundled or registered. In JSON
+    every deck has "registered" (true or false) and "path" (the registered deck
+    file, null for a bundled deck).
 
     Example:
 
@@ -60,14 +61,7 @@ def list_decks(app: AppContext, as_json: bool) -> None:
     decks = load_bundled_decks() + registered
     if as_json:
         mine = {d.slug for d in registered}
-        _json(
-            [
-                {**deck_summary(d), "registered": True, "path": str(d.path)}
-                if d.slug in mine
-                else deck_summary(d)
-                for d in decks
-            ]
-        )
+        _json([deck_summary(d, registered=d.slug in mine) for d in decks])
         return
     from rich.console import Console
 
