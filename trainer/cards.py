@@ -81,6 +81,11 @@ def answers_for(entry: Entry) -> list[str]:
 _SEP = r"[\s\-‐‑–]+"  # words of a name may be joined by spaces or hyphens ("fine-tuning")
 _ENDINGS = ("ings", "ing", "ed", "es", "e", "s", "y")
 _TAIL = r"(?:ings|ing|ies|ied|ed|es|e|s|y)?(?:['’]s|['’])?"  # inflections and possessives
+# The same for an ASCII text, where the other dashes and ’ cannot occur. Python's re
+# compiles a class holding a character beyond Latin-1 slowly (a few hundred µs each time),
+# and a big deck compiles one pattern per entry.
+_ASCII_SEP = r"[\s\-]+"
+_ASCII_TAIL = r"(?:ings|ing|ies|ied|ed|es|e|s|y)?(?:'s|')?"
 
 
 def _stem(word: str) -> str:
@@ -92,37 +97,81 @@ def _stem(word: str) -> str:
     return word
 
 
-def answer_pattern(answer: str) -> str:
-    """A regex (without flags) for one answer with any case, spacing/hyphens and inflection."""
-    words = [w for w in re.split(r"[\s\-‐‑–]+", answer.strip()) if w]
+@functools.lru_cache(maxsize=4096)
+def _words(answer: str) -> tuple[tuple[str, ...], str, str]:
+    """The words of an answer but the last, the last one's stem, and the rest of it
+    (a blank answer has no stem: it has no pattern)."""
+    words = [w for w in re.split(_SEP, answer.strip()) if w]
     if not words:
-        return ""
+        return (), "", ""
     last = words[-1]
     stem = _stem(last) if last.isalpha() else last
-    ending = last[len(stem) :]  # the word itself stays a form: "Bus" + "es", "GPS" + "s"
-    tail = (f"(?:{re.escape(ending)})?" if ending else "") + _TAIL
-    parts = [re.escape(w) for w in words[:-1]] + [re.escape(stem) + tail]
-    return r"(?<![\w])" + _SEP.join(parts) + r"(?![\w])"
+    return tuple(words[:-1]), stem, last[len(stem) :]
+
+
+def answer_pattern(answer: str, *, ascii_text: bool = False) -> str:
+    """A regex (without flags) for one answer with any case, spacing/hyphens and inflection.
+
+    With `ascii_text` the pattern is only meant for ASCII texts: it leaves out the
+    separators and apostrophe that cannot occur there (same matches, faster to compile).
+    """
+    before, stem, ending = _words(answer)
+    if not stem:
+        return ""
+    sep, tail = (_ASCII_SEP, _ASCII_TAIL) if ascii_text else (_SEP, _TAIL)
+    # The word itself stays a form: "Bus" + "es", "GPS" + "s".
+    tail = (f"(?:{re.escape(ending)})?" if ending else "") + tail
+    parts = [re.escape(w) for w in before] + [re.escape(stem) + tail]
+    return r"(?<![\w])" + sep.join(parts) + r"(?![\w])"
+
+
+@functools.lru_cache(maxsize=4096)
+def _ascii_pieces(answer: str) -> tuple[str, ...] | None:
+    """The literal pieces (lowercased) every match of the answer contains; None if the
+    answer is not ASCII (case-insensitive matching may then pair it with ASCII letters,
+    "ſ" with "s")."""
+    before, stem, _ = _words(answer)
+    pieces = (*before, stem)
+    if not "".join(pieces).isascii():
+        return None
+    return tuple(piece.lower() for piece in pieces)
+
+
+def _may_occur(answer: str, lowered: str) -> bool:
+    """False only if the answer cannot match the ASCII text whose lowercase is `lowered`."""
+    pieces = _ascii_pieces(answer)
+    return pieces is None or all(piece in lowered for piece in pieces)
 
 
 def mask(text: str, answers: Sequence[str]) -> str:
     """Replace every form of every answer in `text` with "____" (longest answers first).
 
     "An ____" / "a ____" become "A(n) ____" / "a(n) ____" so the article gives nothing away.
+
+    In an ASCII text (the usual case), answers whose words do not all occur in the
+    text (ignoring case) are left out before any regex is built: they cannot match,
+    and leaving an alternative that never matches out of the alternation changes no
+    match. Most definitions then need no regex at all.
     """
-    pattern = _answers_regex(tuple(sorted(set(answers), key=lambda a: (-len(a), a))))
-    if pattern is None:
+    ordered = tuple(a for a in sorted(set(answers), key=lambda a: (-len(a), a)) if _words(a)[1])
+    if not ordered:
         return text
-    return _ARTICLE_RE.sub(r"\1(n) ", pattern.sub(MASK, text))
+    ascii_text = text.isascii()
+    if ascii_text:
+        lowered = text.lower()
+        ordered = tuple(answer for answer in ordered if _may_occur(answer, lowered))
+    pattern = _answers_regex(ordered, ascii_text) if ordered else None
+    masked = pattern.sub(MASK, text) if pattern is not None else text
+    return _ARTICLE_RE.sub(r"\1(n) ", masked) if MASK in masked else masked
 
 
 _ARTICLE_RE = re.compile(r"\b([Aa])n? (?=" + re.escape(MASK) + ")")
 
 
 @functools.lru_cache(maxsize=1024)
-def _answers_regex(answers: tuple[str, ...]) -> re.Pattern[str] | None:
+def _answers_regex(answers: tuple[str, ...], ascii_text: bool) -> re.Pattern[str] | None:
     """One compiled alternation of the answers, longest first (so "A or B x" beats "B x")."""
-    patterns = [p for p in (answer_pattern(a) for a in answers) if p]
+    patterns = [p for p in (answer_pattern(a, ascii_text=ascii_text) for a in answers) if p]
     return re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
 
 
