@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from trainer import sm2
-from trainer.model import CardState, Grade, Review, ReviewKind
+from trainer.model import Grade, Review, ReviewKind
 from trainer.store import DeckSource, Store
+from trainer.studyday import study_day
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 DAY = date(2026, 3, 1)
+UTC_TZ = ZoneInfo("UTC")
 
 
 def deck_text(slug: str, entries: list[tuple[str, str, str]], anki_id: int = 1_000_000_001) -> str:
@@ -64,6 +67,31 @@ def open_with_decks(
     return store, sources
 
 
+def answer_at(
+    store: Store,
+    card_id: str,
+    grade: int,
+    at: datetime,
+    *,
+    tz: ZoneInfo = UTC_TZ,
+    learner: str = "ada",
+    redrill: bool = False,
+    ms: int = 1500,
+) -> Review:
+    """Answer a card the way a session does at `at` (the study day from the time, rollover 4).
+
+    The answer schedules the card; a re-drill answer is logged and changes nothing.
+    """
+    day = study_day(at, tz, 4)
+    before = store.card_state(learner, card_id)
+    if redrill:
+        after, kind = before, ReviewKind.REDRILL
+    else:
+        after = sm2.review(before, Grade(grade), day)
+        kind = ReviewKind.LEARN if before.is_new else ReviewKind.REVIEW
+    return store.record(Review(learner, card_id, at, day, Grade(grade), kind, before, after, ms))
+
+
 def answer(
     store: Store,
     card_id: str,
@@ -73,12 +101,6 @@ def answer(
     learner: str = "ada",
     redrill: bool = False,
 ) -> Review:
-    """Answer a card the way a session does: first answer of a day schedules, re-drill logs."""
-    before = store.card_state(learner, card_id)
-    if redrill:
-        after, kind = before, ReviewKind.REDRILL
-    else:
-        after = sm2.review(before, Grade(grade), day)
-        kind = ReviewKind.LEARN if before == CardState() else ReviewKind.REVIEW
+    """Answer a card at noon UTC of `day`, as `answer_at` does."""
     at = datetime.combine(day, NOW.timetz())
-    return store.record(Review(learner, card_id, at, day, Grade(grade), kind, before, after, 1500))
+    return answer_at(store, card_id, grade, at, learner=learner, redrill=redrill)

@@ -8,17 +8,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner, Result
 from freezegun import freeze_time
+from store_helpers import answer_at
 
-from trainer import paths, sm2
+from trainer import paths
 from trainer.cli import cli
-from trainer.model import Grade, Review, ReviewKind
 from trainer.store import Store
-from trainer.studyday import study_day
 from trainer.ui.stats import EMPTY_MESSAGE
 
 NOW = "2026-11-23 12:00:00"  # study day Mon 23 Nov 2026
@@ -42,16 +40,9 @@ def answer(
     redrill: bool = False,
     learner: str = "ada",
 ) -> None:
-    """Answer as a session does: the study day from the time; re-drills change nothing."""
+    """Answer as a session does at `when` (UTC): the study day from the time."""
     at = datetime.fromisoformat(when).replace(tzinfo=UTC)
-    day = study_day(at, ZoneInfo("UTC"), 4)
-    before = store.card_state(learner, card_id)
-    if redrill:
-        after, kind = before, ReviewKind.REDRILL
-    else:
-        after = sm2.review(before, Grade(grade), day)
-        kind = ReviewKind.LEARN if before.is_new else ReviewKind.REVIEW
-    store.record(Review(learner, card_id, at, day, Grade(grade), kind, before, after, ms))
+    answer_at(store, card_id, grade, at, ms=ms, redrill=redrill, learner=learner)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from store_helpers import answer_at
 
 from trainer import sm2
 from trainer import stats as stats_module
@@ -95,14 +96,7 @@ def answer(
     learner: str = LEARNER,
 ) -> Review:
     """Answer as a session does: the study day from `at`; the first answer of a day schedules."""
-    day = study_day(at, tz, 4)
-    before = store.card_state(learner, card_id)
-    if redrill:
-        after, kind = before, ReviewKind.REDRILL
-    else:
-        after = sm2.review(before, Grade(grade), day)
-        kind = ReviewKind.LEARN if before.is_new else ReviewKind.REVIEW
-    return store.record(Review(learner, card_id, at, day, Grade(grade), kind, before, after, ms))
+    return answer_at(store, card_id, grade, at, tz=tz, redrill=redrill, ms=ms, learner=learner)
 
 
 def logged(
