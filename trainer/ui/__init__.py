@@ -1,1 +1,4 @@
-"""rich rendering for the CLI: one module per screen (quiz, stats, tables). Only the CLI imports these."""
+"""rich rendering for the CLI: one module per screen (quiz, stats, tables).
+
+Only the CLI imports these.
+"""
