@@ -20,7 +20,7 @@ Every query on the review log filters by learner and study-day range (the index
    `GROUP BY ef` and `GROUP BY` interval range for the histograms, `GROUP BY due`
    for the forecast, the leeches, and the hardest cards (a top-N sort).
 
-On SQLite the store's connections read the file through a memory map, and migration
+On SQLite the store's connections keep a 16 MB page cache, and migration
 0005 gives these queries covering indexes (reviews by learner, kind and day; card_states
 by learner with every column they read), so retention and every card_states query read
 an index only. The period query still reads the log rows of its days (time and hour).
