@@ -278,8 +278,8 @@ CASES = [
         "deck-tag-with-space",
         "check",
         deck_with('tags = ["synthesis"]', 'tags = ["sound synthesis"]'),
-        "in.toml:17: error: bad tag 'sound synthesis': use lowercase letters and digits, "
-        "no spaces (e.g. 'audio')",
+        "in.toml:17: error: bad tag 'sound synthesis': use lowercase letters, digits, '-' or '_', "
+        "no spaces (e.g. 'drum-machines')",
     ),
     Case(
         "deck-unknown-field",

@@ -213,8 +213,8 @@ def test_file_hash_is_sha256_of_the_bytes() -> None:
         (
             'tags = ["audio", "compression"]',
             'tags = ["Audio Stuff"]',
-            "decks/tiny.toml:19: bad tag 'Audio Stuff': use lowercase letters and digits, "
-            "no spaces (e.g. 'audio')",
+            "decks/tiny.toml:19: bad tag 'Audio Stuff': use lowercase letters, digits, '-' or '_', "
+            "no spaces (e.g. 'drum-machines')",
         ),
         (
             '    "neural audio codec",',

@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from trainer.decks import ANKI_ID_MAX, ANKI_ID_MIN, SLUG_RE, deck_to_toml, slugify
+from trainer.decks import ANKI_ID_MAX, ANKI_ID_MIN, deck_to_toml, slug_problem, slugify
 from trainer.errors import AuthoringError, UnknownDeckError
 from trainer.model import Deck, Entry
 
@@ -33,11 +33,9 @@ def slug_for(title: str, slug: str | None) -> str:
         raise AuthoringError(
             f"cannot make a slug from the title {title!r}; pass --slug (e.g. --slug my-deck)"
         )
-    if not SLUG_RE.match(chosen):
-        raise AuthoringError(
-            f"bad slug {chosen!r}: use lowercase letters, digits and single hyphens "
-            "(e.g. 'sound-design')"
-        )
+    problem = slug_problem(chosen, what="slug", example="sound-design")
+    if problem:
+        raise AuthoringError(problem)
     return chosen
 
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainer.cards import split_term
-from trainer.decks import TAG_RE, slugify
+from trainer.decks import slugify, tag_problem
 from trainer.errors import DeckFormatError
 from trainer.lint import MAX_ENTRIES
 from trainer.model import Deck, Entry, Source
@@ -252,13 +252,9 @@ def _entry(row: dict[str, str], line: int, path: Path, ids: set[str]) -> Entry:
         raise DeckFormatError(path, line, f"the definition of {term!r} is empty")
     tags = [tag.lower() for tag in _items(row.get("tags", ""))]
     for tag in tags:
-        if not TAG_RE.match(tag):
-            raise DeckFormatError(
-                path,
-                line,
-                f"bad tag {tag!r}: use lowercase letters, digits, '-' or '_', no spaces "
-                "(e.g. 'drum-machines')",
-            )
+        problem = tag_problem(tag)
+        if problem:
+            raise DeckFormatError(path, line, problem)
     aliases = [a for a in _items(row.get("aliases", "")) if a.casefold() != term.casefold()]
     base = slugify(split_term(term)[0]) or slugify(term) or "entry"
     entry_id, n = base, 2

@@ -20,6 +20,7 @@ from trainer.model import Deck, Entry, Source
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TAG_RE = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
+
 ANKI_ID_MIN, ANKI_ID_MAX = 1_000_000_000, 9_999_999_999  # "10 digits"
 
 DECK_KEYS = ("slug", "title", "description", "anki_deck_id")
@@ -38,6 +39,25 @@ def slugify(text: str) -> str:
 
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
+
+
+def slug_problem(value: str, *, what: str, example: str) -> str | None:
+    """Why `value` is no slug or id (lowercase letters, digits, single hyphens); None if it is."""
+    if SLUG_RE.match(value):
+        return None
+    return (
+        f"bad {what} {value!r}: use lowercase letters, digits and single hyphens (e.g. {example!r})"
+    )
+
+
+def tag_problem(tag: str) -> str | None:
+    """Why `tag` is no tag (lowercase letters, digits, '-' or '_'); None if it is one."""
+    if TAG_RE.match(tag):
+        return None
+    return (
+        f"bad tag {tag!r}: use lowercase letters, digits, '-' or '_', no spaces "
+        "(e.g. 'drum-machines')"
+    )
 
 
 # --- the line scanner ------------------------------------------------------------------
@@ -199,12 +219,9 @@ class _Validator:
             if key not in raw:
                 raise self.fail(1, f"missing deck field '{key}'; add `{key} = ...` at the top")
         slug = self._string(raw, "slug", top, one_line=True)
-        if not SLUG_RE.match(slug):
-            raise self.fail(
-                top.keys["slug"],
-                f"bad slug {slug!r}: use lowercase letters, digits and single hyphens "
-                "(e.g. 'models-architectures')",
-            )
+        problem = slug_problem(slug, what="slug", example="models-architectures")
+        if problem:
+            raise self.fail(top.keys["slug"], problem)
         title = self._string(raw, "title", top, one_line=True)
         description = self._string(raw, "description", top)
         anki_deck_id = raw["anki_deck_id"]
@@ -261,12 +278,9 @@ class _Validator:
             if key not in raw:
                 raise self.fail(block.line, f"entry is missing '{key}'; add `{key} = ...`")
         entry_id = self._string(raw, "id", block, one_line=True)
-        if not SLUG_RE.match(entry_id):
-            raise self.fail(
-                block.keys["id"],
-                f"bad entry id {entry_id!r}: use lowercase letters, digits and single hyphens "
-                "(e.g. 'audio-codec')",
-            )
+        problem = slug_problem(entry_id, what="entry id", example="audio-codec")
+        if problem:
+            raise self.fail(block.keys["id"], problem)
         term = self._string(raw, "term", block, one_line=True)
         definition = self._string(raw, "definition", block)
         source_text = self._string(raw, "source", block, one_line=True)
@@ -280,11 +294,9 @@ class _Validator:
         aliases = self._strings(raw, "aliases", block)
         tags = self._strings(raw, "tags", block)
         for tag in tags:
-            if not TAG_RE.match(tag):
-                raise self.fail(
-                    block.keys["tags"],
-                    f"bad tag {tag!r}: use lowercase letters and digits, no spaces (e.g. 'audio')",
-                )
+            problem = tag_problem(tag)
+            if problem:
+                raise self.fail(block.keys["tags"], problem)
         details = self._string(raw, "details", block, required=False)
         origin = self._string(raw, "origin", block, required=False)
         return Entry(
