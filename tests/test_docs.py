@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -59,6 +60,14 @@ def test_every_option_has_help(command: click.Command) -> None:
 @pytest.mark.parametrize("path", [p for p, _ in COMMANDS], ids=[" ".join(p) for p, _ in COMMANDS])
 def test_every_command_is_in_the_readme(path: tuple[str, ...]) -> None:
     assert f"trainer {' '.join(path)}" in README
+
+
+def test_the_commands_overview_lists_every_command() -> None:
+    start = README.index("\n## Commands\n")
+    overview = README[start : README.index("\n## ", start + 1)]
+    listed = re.findall(r"^\| `trainer ([a-z -]+)` \|", overview, flags=re.MULTILINE)
+    leaves = [" ".join(p) for p, c in COMMANDS if not isinstance(c, click.Group)]
+    assert sorted(listed) == sorted(leaves)
 
 
 def test_python_dash_m_trainer_help() -> None:
