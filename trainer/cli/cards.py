@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from trainer.cli.context import AppContext
+from trainer.cli.output import echo_json, print_rich
 
 if TYPE_CHECKING:
     from trainer.model import CardListing
@@ -90,12 +91,8 @@ def cards(
         leeches=leeches,
     )
     if as_json:
-        import json
-
-        click.echo(json.dumps([listing_record(x) for x in listings], indent=2, ensure_ascii=False))
+        echo_json([listing_record(x) for x in listings])
         return
-    from rich.console import Console
-
     from trainer.ui.cards import cards_table
 
-    Console(highlight=False).print(cards_table(listings))
+    print_rich(cards_table(listings))

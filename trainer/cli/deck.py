@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
+from trainer.cli.output import echo_json, print_rich
+
 if TYPE_CHECKING:
     import random
     from collections.abc import Sequence
@@ -29,12 +31,6 @@ def deck() -> None:
         trainer deck check film.toml
         trainer deck add film.toml
     """
-
-
-def _json(value: object) -> None:
-    import json
-
-    click.echo(json.dumps(value, indent=2, ensure_ascii=False))
 
 
 @deck.command(name="list")
@@ -61,13 +57,11 @@ def list_decks(app: AppContext, as_json: bool) -> None:
     decks = load_bundled_decks() + registered
     if as_json:
         mine = {d.slug for d in registered}
-        _json([deck_summary(d, registered=d.slug in mine) for d in decks])
+        echo_json([deck_summary(d, registered=d.slug in mine) for d in decks])
         return
-    from rich.console import Console
-
     from trainer.ui.decks import deck_table
 
-    Console(highlight=False).print(deck_table(decks, {d.slug for d in registered}))
+    print_rich(deck_table(decks, {d.slug for d in registered}))
 
 
 @deck.command(name="show")
@@ -92,13 +86,11 @@ def show_deck(app: AppContext, slug: str, as_json: bool) -> None:
 
     (chosen,) = select_decks(_known_decks(app), [slug])
     if as_json:
-        _json(deck_record(chosen))
+        echo_json(deck_record(chosen))
         return
-    from rich.console import Console
-
     from trainer.ui.decks import deck_view
 
-    Console(highlight=False).print(deck_view(chosen, cards_for_deck(chosen)))
+    print_rich(deck_view(chosen, cards_for_deck(chosen)))
 
 
 # --- for instructors: build, check, register ------------------------------------------
@@ -442,7 +434,7 @@ def check(app: AppContext, paths: tuple[Path, ...], as_json: bool) -> None:
 
     result = check_files(list(paths), _known_decks(app))
     if as_json:
-        _json(records(result.findings))
+        echo_json(records(result.findings))
     else:
         _echo_findings(result.findings)
         click.echo(result.summary(len(paths)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from trainer.cli.context import AppContext
+from trainer.cli.output import echo_json, print_rich
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -60,15 +61,11 @@ def stats(
         days=days,
     )
     if as_json:
-        import json
-
-        click.echo(json.dumps(stats_to_json(result), indent=2, ensure_ascii=False))
+        echo_json(stats_to_json(result))
         return
     from trainer.ui.stats import EMPTY_MESSAGE, stats_view
 
     if result.empty:
         click.echo(EMPTY_MESSAGE)
         return
-    from rich.console import Console
-
-    Console(highlight=False).print(stats_view(result))
+    print_rich(stats_view(result))
