@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from trainer.cli.context import AppContext
+from trainer.cli.output import echo_json, print_rich
 
 pass_app = click.make_pass_decorator(AppContext)
 
@@ -94,15 +95,11 @@ def report(
         click.echo(f"Wrote {rows} {'row' if rows == 1 else 'rows'} (one per learner) to {csv_path}")
         return
     if as_json:
-        import json
-
-        click.echo(json.dumps(report_to_json(result), indent=2, ensure_ascii=False))
+        echo_json(report_to_json(result))
         return
     from trainer.ui.classreport import EMPTY_MESSAGE, report_view
 
     if result.empty:
         click.echo(EMPTY_MESSAGE)
         return
-    from rich.console import Console
-
-    Console(highlight=False).print(report_view(result))
+    print_rich(report_view(result))
