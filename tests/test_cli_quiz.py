@@ -478,7 +478,8 @@ def test_a_leech_is_pointed_out(store: object) -> None:
             kind=ReviewKind.REVIEW,
             before=lapsed,
             after=lapsed,
-        )
+        ),
+        rebase=False,  # a made-up history: 7 lapses already
     )
     s.close()
     out = lines(quiz("\n1\nq\n", "--new", "0"))

@@ -113,7 +113,8 @@ def logged(
     before = CardState(n=3, ef=250, interval=interval_before, due=day, lapses=0)
     after = sm2.review(before, Grade(grade), day) if kind != ReviewKind.REDRILL else before
     return store.record(
-        Review(LEARNER, card_id, at_noon(day), day, Grade(grade), kind, before, after, ms)
+        Review(LEARNER, card_id, at_noon(day), day, Grade(grade), kind, before, after, ms),
+        rebase=False,  # the chosen state before is kept
     )
 
 

@@ -232,6 +232,61 @@ def test_the_state_of_every_card_can_be_rebuilt_from_the_log(
             assert replay == state
 
 
+def sm2_fold(store: Store, card_id: str, learner: str = "ada") -> CardState:
+    """SM-2 over a card's logged scheduling answers from scratch; each `before` is the fold."""
+    state = CardState()
+    for review in store.history(learner, card_id):
+        assert review.before == state
+        if review.kind != ReviewKind.REDRILL:
+            state = sm2.review(state, review.grade, review.day)
+        assert review.after == state
+    return state
+
+
+def stale(store: Store, card_id: str, grade: int, day: date, before: CardState) -> Review:
+    """An answer a session builds from a state it read earlier."""
+    kind = ReviewKind.LEARN if before.is_new else ReviewKind.REVIEW
+    after = sm2.review(before, Grade(grade), day)
+    return store.record(Review("ada", card_id, NOW, day, Grade(grade), kind, before, after))
+
+
+def test_two_sessions_of_one_learner_never_lose_an_answer(
+    store: Store, store_target: str | Path
+) -> None:
+    answer(store, A2F, 4, DAY - timedelta(1))
+    with Store.open(store_target) as other:  # a second terminal of the same learner
+        new, learned = store.card_state("ada", A1F), other.card_state("ada", A2F)
+        # Both show A1F (new) and A2F (due); this one answers first, as read.
+        first = stale(store, A1F, 2, DAY, new)
+        first_a2 = stale(store, A2F, 5, DAY, learned)
+        assert (first.before, first_a2.before) == (new, learned)
+        # The other grades the same cards from the states it read: both had their
+        # scheduling answer today, so these become re-drill answers on the stored state.
+        second = stale(other, A1F, 5, DAY, new)
+        assert second.kind == ReviewKind.REDRILL
+        assert second.before == second.after == first.after
+        second_a2 = stale(other, A2F, 3, DAY, learned)
+        assert second_a2.kind == ReviewKind.REDRILL
+        assert second_a2.before == second_a2.after == first_a2.after
+        # A1F left the re-drill with the 5; A2F's last answer of the day was a 3.
+        assert [c.card.id for c in store.redrill_cards("ada", None, DAY)] == [A2F]
+        # A stale answer of a later day is SM-2 from the stored state, not from the one read.
+        later = stale(other, A2F, 4, DAY + timedelta(1), learned)
+        assert later.kind == ReviewKind.REVIEW
+        assert later.before == first_a2.after
+        assert later.after == sm2.review(first_a2.after, Grade.GOOD, DAY + timedelta(1))
+    # Every answer is in the log; every state is the log's last `after` and its SM-2 fold.
+    assert [r.id for r in store.history("ada", A1F)] == [first.id, second.id]
+    assert [(r.id, r.kind) for r in store.history("ada", A2F)][1:] == [
+        (first_a2.id, ReviewKind.REVIEW),
+        (second_a2.id, ReviewKind.REDRILL),
+        (later.id, ReviewKind.REVIEW),
+    ]
+    rebuilt = store.rebuild_states("ada")
+    assert rebuilt == {card: store.card_state("ada", card) for card in (A1F, A2F)}
+    assert rebuilt == {card: sm2_fold(store, card) for card in (A1F, A2F)}
+
+
 def test_done_today_counts_by_kind(store: Store) -> None:
     answer(store, A1F, 4, DAY - timedelta(1))
     answer(store, A1F, 3, DAY)
@@ -257,6 +312,7 @@ def test_dates_and_times_come_back_aware(store: Store) -> None:
 
 @pytest.mark.sqlite_only
 def test_record_is_one_transaction_of_two_statements(store: Store) -> None:
+    """The common case: the state is still `before` (a compare-and-set UPDATE), then the log."""
     from sqlalchemy import event
 
     answer(store, A1F, 4)  # the learner exists and is known to this store
@@ -276,7 +332,7 @@ def test_record_is_one_transaction_of_two_statements(store: Store) -> None:
         )
     finally:
         event.remove(store.engine, "before_cursor_execute", log)
-    assert statements == ["BEGIN IMMEDIATE", "INSERT INTO", "UPDATE card_states"]
+    assert statements == ["BEGIN IMMEDIATE", "UPDATE card_states", "INSERT INTO"]
 
 
 def test_a_store_locked_too_long_is_one_line(
@@ -340,7 +396,8 @@ def test_a_logged_answer_reads_back_exactly(
     at: datetime,
     answer_ms: int,
 ) -> None:
-    review = store.record(Review("ada", A2F, at, day, grade, kind, before, after, answer_ms))
+    made_up = Review("ada", A2F, at, day, grade, kind, before, after, answer_ms)
+    review = store.record(made_up, rebase=False)  # any `before`, stored as given
     assert store.card_state("ada", A2F) == after
     logged = store.history("ada", A2F)[-1]
     # Compared in UTC: an aware time in a DST fold never equals one in another zone (PEP 495).

@@ -355,7 +355,8 @@ class Session:
         self._queue.pop(0)
         joins = grade < REDRILL_BELOW
         if joins:
-            self._next.append(Item(item.card, after, ReviewKind.REDRILL))
+            # The state as stored: another session may have answered the card meanwhile.
+            self._next.append(Item(item.card, saved.after, ReviewKind.REDRILL))
         self._done.append(_Done(item, saved, self.round, joins))
         self._last_card = item.card.id
         return saved

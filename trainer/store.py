@@ -28,6 +28,8 @@ learner and card for an answer, undo, bury or suspend (two sessions of one learn
 are applied one after the other, and the last logged answer of a card is always its
 state; different learners never wait for each other), and one store-wide key for
 deck syncs and migrations. New learners are inserted with ON CONFLICT DO NOTHING.
+Under that lock (or SQLite's), `Store.record` rebases an answer built on a state
+another session has changed since (see its docstring), so no answer is lost.
 """
 
 from __future__ import annotations
@@ -400,6 +402,22 @@ def listing_state(*, retired: bool, suspended: bool, n: int, due: date | None) -
     return "learning" if n < 2 else "review"
 
 
+def _state_values(review: Review) -> dict[str, Any]:
+    """The card_states columns an answer sets: its state after, re-drill day, leech tag."""
+    after = review.after
+    values: dict[str, Any] = {
+        "n": after.n,
+        "ef": after.ef,
+        "interval": after.interval,
+        "due": after.due,
+        "lapses": after.lapses,
+        "redrill_day": review.day if sm2.in_redrill(review.grade) else None,
+    }
+    if sm2.is_leech_lapse(review.before.lapses, after.lapses):
+        values["leech"] = True
+    return values
+
+
 CARD_COLUMNS = (
     CARDS.c.id,
     CARDS.c.deck_slug,
@@ -634,18 +652,65 @@ class Store:
             row = conn.execute(select(*CARD_COLUMNS).where(CARDS.c.id == card_id)).first()
         return None if row is None else _card(row)
 
-    def record(self, review: Review) -> Review:
+    def record(self, review: Review, *, rebase: bool = True) -> Review:
         """Log one answer and apply its new state, in one committed transaction.
 
         Sets the card's re-drill day (grade < 4: in `review.day`'s re-drill; 4-5: out)
         and tags it a leech when this answer brings its lapses to 8, 12, 16, ...
-        Returns the review with its log id.
+
+        Under the card's lock (BEGIN IMMEDIATE on SQLite, the advisory lock on
+        PostgreSQL) the state is written only if it is still `review.before`. If
+        another session of the learner answered the card in between, the answer is
+        rebased on the card's current state instead: a re-drill answer when the card
+        already had its scheduling answer (learn or review) on `review.day`, else
+        SM-2 from the current state. So no answer is lost and every card's state is
+        the SM-2 replay of its log. Returns the review as stored, with its log id.
+
+        `rebase=False` stores the review exactly as given, whatever the card's state
+        (for building a made-up history, as the statistics tests do).
         """
-        before, after = review.before, review.after
         with self._write() as conn:
             lid = self._learner_id(conn, review.learner, create=True)
             assert lid is not None
             self._lock(conn, lid, review.card_id)
+            mine = and_(STATES.c.learner_id == lid, STATES.c.card_id == review.card_id)
+            before = review.before
+            # A card seen before: one compare-and-set UPDATE (the state is still `before`).
+            # A new card usually has no state row yet: read it, then insert one.
+            applied = 0
+            if not before.is_new:
+                applied = conn.execute(
+                    update(STATES)
+                    .where(
+                        mine,
+                        STATES.c.n == before.n,
+                        STATES.c.ef == before.ef,
+                        STATES.c.interval == before.interval,
+                        STATES.c.due.is_not_distinct_from(before.due),
+                        STATES.c.lapses == before.lapses,
+                    )
+                    .values(**_state_values(review))
+                ).rowcount
+            if not applied:
+                row = conn.execute(select(*STATE_COLUMNS).where(mine)).first()
+                current = CardState() if row is None else _state(*row)
+                if rebase and current != before:
+                    review = self._rebase(conn, lid, review, current)
+                values = _state_values(review)
+                if row is None:
+                    values.setdefault("leech", False)
+                    conn.execute(
+                        insert(STATES).values(
+                            learner_id=lid,
+                            card_id=review.card_id,
+                            buried_until=None,
+                            suspended=False,
+                            **values,
+                        )
+                    )
+                else:
+                    conn.execute(update(STATES).where(mine).values(**values))
+            before, after = review.before, review.after
             review_id = _new_id(
                 conn.execute(
                     insert(REVIEWS).values(
@@ -669,35 +734,28 @@ class Store:
                     )
                 )
             )
-            values: dict[str, Any] = {
-                "n": after.n,
-                "ef": after.ef,
-                "interval": after.interval,
-                "due": after.due,
-                "lapses": after.lapses,
-                "redrill_day": review.day if sm2.in_redrill(review.grade) else None,
-            }
-            leech = sm2.is_leech_lapse(before.lapses, after.lapses)
-            if leech:
-                values["leech"] = True
-            updated = conn.execute(
-                update(STATES)
-                .where(STATES.c.learner_id == lid, STATES.c.card_id == review.card_id)
-                .values(**values)
-            )
-            if updated.rowcount == 0:
-                values.setdefault("leech", False)
-                conn.execute(
-                    insert(STATES).values(
-                        learner_id=lid,
-                        card_id=review.card_id,
-                        buried_until=None,
-                        suspended=False,
-                        **values,
-                    )
-                )
         self._learner_ids[review.learner] = lid
         return replace(review, id=review_id)
+
+    @staticmethod
+    def _rebase(conn: Connection, lid: int, review: Review, current: CardState) -> Review:
+        """The answer on the card's `current` state (another session answered it meanwhile)."""
+        if review.kind is not ReviewKind.REDRILL:
+            scheduled = conn.execute(
+                select(REVIEWS.c.id)
+                .where(
+                    REVIEWS.c.learner_id == lid,
+                    REVIEWS.c.card_id == review.card_id,
+                    REVIEWS.c.day == review.day,
+                    REVIEWS.c.kind.in_([ReviewKind.LEARN.value, ReviewKind.REVIEW.value]),
+                )
+                .limit(1)
+            ).first()
+            if scheduled is None:
+                kind = ReviewKind.LEARN if current.is_new else ReviewKind.REVIEW
+                after = sm2.review(current, review.grade, review.day)
+                return replace(review, kind=kind, before=current, after=after)
+        return replace(review, kind=ReviewKind.REDRILL, before=current, after=current)
 
     def _review(self, learner: str, row: Any) -> Review:
         return Review(
