@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import errno
 import html
+import itertools
 import json
 import os
+import re
 import sqlite3
 import tempfile
 import unicodedata
@@ -620,3 +622,98 @@ def test_unusable_temporary_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPat
         "No such file or directory; set TMPDIR to a folder with free space that you can write to"
     )
     assert list(out.iterdir()) == []
+
+
+# --- the fast path writes what genanki writes ------------------------------------------
+
+
+@given(st.text())
+def test_field_html_fast_path_matches_the_general_one(text: str) -> None:
+    assert field_html(text) == export_module._field_html(text)
+
+
+@given(st.text(), st.text())
+def test_guid_matches_genanki_for_any_text(slug: str, entry_id: str) -> None:
+    assert note_guid(slug, entry_id) == genanki.guid_for(slug, entry_id)
+
+
+@given(st.lists(st.text(), max_size=4))
+def test_tags_collapse_whitespace_as_a_regex_would(tags: list[str]) -> None:
+    entry = Entry(id="x", term="X", definition="An x.", tags=tuple(tags))
+    expected: list[str] = []
+    for tag in ("foundational", *tags):
+        clean = re.sub(r"\s+", "_", tag.strip())
+        if clean and clean not in expected:
+            expected.append(clean)
+    assert note_tags(FOUNDATIONAL, entry) == expected
+
+
+def _genanki_collection(decks: list[Deck], db: Path, *, parent: bool) -> None:
+    """The collection genanki itself writes for these decks, note by note (the reference)."""
+    model = note_model()
+    stamps = [deck_timestamp(deck) for deck in decks]
+    newest = max(stamps)
+    conn = sqlite3.connect(db)
+    cursor = conn.cursor()
+    id_gen = itertools.count(newest * 1000)
+    genanki.Package([]).write_to_db(cursor, newest, id_gen)
+    if parent:
+        top = genanki.Deck(
+            PARENT_DECK_ID,
+            "AI Music Glossary",
+            "The AI-music-generation glossary, exported by trainer.",
+        )
+        top.write_to_db(cursor, newest, id_gen)
+    for deck, stamp in zip(decks, stamps, strict=True):
+        anki_deck = genanki.Deck(
+            deck.anki_deck_id, anki_deck_name(deck), field_html(" ".join(deck.description.split()))
+        )
+        for position, entry in enumerate(deck.entries):
+            anki_deck.add_note(
+                genanki.Note(
+                    model=model,
+                    fields=note_fields(deck, entry),
+                    tags=note_tags(deck, entry),
+                    guid=note_guid(deck.slug, entry.id),
+                    due=position,
+                )
+            )
+        anki_deck.write_to_db(cursor, stamp, id_gen)
+    conn.commit()
+    conn.close()
+
+
+def _rows(db: Path) -> dict[str, Any]:
+    conn = sqlite3.connect(db)
+    try:
+        decks_json, models_json = conn.execute("SELECT decks, models FROM col").fetchone()
+        models = json.loads(models_json)
+        for model in models.values():
+            model.pop("mod")  # ours is the newest deck's time, genanki's the last deck's
+        return {
+            "notes": conn.execute("SELECT * FROM notes ORDER BY id").fetchall(),
+            "cards": conn.execute("SELECT * FROM cards ORDER BY id").fetchall(),
+            "schema": conn.execute(
+                "SELECT type, name, sql FROM sqlite_master ORDER BY name"
+            ).fetchall(),
+            "decks": json.loads(decks_json),
+            "models": models,
+        }
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("combined", [False, True])
+def test_collection_rows_are_the_ones_genanki_writes(tmp_path: Path, combined: bool) -> None:
+    decks = [deck_file(tmp_path, FOUNDATIONAL, T0), deck_file(tmp_path, DEMO, T0 + 60)]
+    out = tmp_path / "out"
+    results = export_decks(decks, out, combined=combined)
+    groups = [decks] if combined else [[deck] for deck in decks]
+    for result, group in zip(results, groups, strict=True):
+        ours = tmp_path / f"ours-{result.path.name}.anki2"
+        with zipfile.ZipFile(result.path) as package:
+            ours.write_bytes(package.read("collection.anki2"))
+        reference = tmp_path / f"genanki-{result.path.name}.anki2"
+        _genanki_collection(group, reference, parent=combined)
+        assert _rows(ours) == _rows(reference)
+        assert len(_rows(ours)["cards"]) == result.cards == 2 * result.notes

@@ -20,12 +20,16 @@ What Anki relies on, and what this module fixes for it:
   both the per-deck and the combined packages, so importing either lands the cards
   in the same place.
 - Field text is HTML-escaped (`<`, `>`, `&` show as text); line breaks become `<br>`.
+- genanki writes the collection's schema, decks and note type; the notes and cards rows
+  (the same columns and values genanki's `Note`/`Card.write_to_db` write) are inserted
+  here with executemany in one transaction (genanki inserts a row at a time).
 - The reverse card shows `MaskedDefinition`: the definition with every answer form
   replaced by `____` (`trainer.cards.mask`), the same prompt the terminal quiz asks.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import itertools
 import json
@@ -40,6 +44,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import genanki  # type: ignore[import-untyped]
 
@@ -140,8 +145,17 @@ def note_model() -> genanki.Model:
 
 def note_guid(deck_slug: str, entry_id: str) -> str:
     """The note's GUID, from the entry's stable identity only (never from its text)."""
-    guid: str = genanki.guid_for(deck_slug, entry_id)
-    return guid
+    # genanki.guid_for(deck_slug, entry_id), computed directly (it is called per note): the
+    # first 8 bytes of SHA-256 of "slug__id" as a big-endian integer, in Anki's base 91.
+    number = int.from_bytes(hashlib.sha256(f"{deck_slug}__{entry_id}".encode()).digest()[:8])
+    digits: list[str] = []
+    while number:
+        number, digit = divmod(number, 91)
+        digits.append(_BASE91[digit])
+    return "".join(reversed(digits))
+
+
+_BASE91 = "".join(genanki.util.BASE91_TABLE)
 
 
 def anki_deck_name(deck: Deck) -> str:
@@ -161,6 +175,15 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # \x1f separates Anki's f
 def field_html(text: str) -> str:
     """Plain text as an Anki field: HTML-escaped, line breaks as `<br>`, control characters
     (other than tab and line breaks) dropped, in Unicode NFC (as Anki stores note text)."""
+    if text.isascii() and text.isprintable():
+        # The usual case, and the same result: NFC leaves ASCII alone, and printable ASCII
+        # has no control characters or line breaks; only spaces can be stripped.
+        return text.strip().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _field_html(text)
+
+
+def _field_html(text: str) -> str:
+    """`field_html` for any text (the general path)."""
     text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
     text = _CONTROL_RE.sub("", text)
     escaped = html.escape(text.strip(), quote=False)
@@ -169,26 +192,29 @@ def field_html(text: str) -> str:
 
 def note_fields(deck: Deck, entry: Entry) -> list[str]:
     """The note's field values, in `FIELDS` order."""
-    masked = mask(entry.definition, answers_for(entry))
-    values = {
-        "Term": entry.term,
-        "Definition": entry.definition,
-        "Details": entry.details,
-        "Aliases": ", ".join(entry.aliases),
-        "MaskedDefinition": masked,
-        "Deck": deck.slug,
-        "EntryID": entry.id,
-        "Source": str(entry.source),
-        "Origin": entry.origin,
-    }
-    return [field_html(values[name]) for name in FIELDS]
+    return _note_fields(entry, field_html(deck.slug))
+
+
+def _note_fields(entry: Entry, deck_field: str) -> list[str]:
+    """`note_fields` with the deck's own field (the same for every note) given."""
+    return [
+        field_html(entry.term),
+        field_html(entry.definition),
+        field_html(entry.details),
+        field_html(", ".join(entry.aliases)),
+        field_html(mask(entry.definition, answers_for(entry))),
+        deck_field,
+        field_html(entry.id),
+        field_html(str(entry.source)),
+        field_html(entry.origin),
+    ]
 
 
 def note_tags(deck: Deck, entry: Entry) -> list[str]:
     """The deck slug, then the entry's tags; whitespace becomes `_` (Anki tags have no spaces)."""
     tags: list[str] = []
     for tag in (deck.slug, *entry.tags):
-        clean = re.sub(r"\s+", "_", tag.strip())
+        clean = "_".join(tag.split())  # runs of whitespace as one "_", none at the ends
         if clean and clean not in tags:
             tags.append(clean)
     return tags
@@ -211,26 +237,50 @@ Progress = Callable[[int], None]
 """Called with the number of notes just built (for a progress bar)."""
 
 
-def build_anki_deck(
-    deck: Deck, model: genanki.Model, on_progress: Progress | None = None
-) -> genanki.Deck:
-    """The genanki deck of one trainer deck: one note (two cards) per entry, in deck order."""
-    anki_deck = genanki.Deck(
-        deck.anki_deck_id, anki_deck_name(deck), field_html(_one_line(deck.description))
-    )
-    for position, entry in enumerate(deck.entries):
-        anki_deck.add_note(
-            genanki.Note(
-                model=model,
-                fields=note_fields(deck, entry),
-                tags=note_tags(deck, entry),
-                guid=note_guid(deck.slug, entry.id),
-                due=position,
+class _Note(NamedTuple):
+    """One note as it goes into the collection (a tuple: 50,000 of them are built at once)."""
+
+    guid: str
+    tags: str  # Anki's form: " a b "
+    flds: str  # the fields joined with "\x1f"
+    sfld: str  # the sort field (Term)
+    ords: tuple[int, ...]  # its cards' template ords
+
+
+def _card_ords(model: genanki.Model) -> Callable[[list[str]], tuple[int, ...]]:
+    """Which cards a note gets from its fields: genanki's rule (a template's required
+    fields all filled, or any of them), with the requirements worked out once."""
+    rules = [
+        (card_ord, any if kind == "any" else all, tuple(required))
+        for card_ord, kind, required in model._req
+    ]
+
+    def ords(fields: list[str]) -> tuple[int, ...]:
+        return tuple(
+            card_ord for card_ord, op, required in rules if op(map(fields.__getitem__, required))
+        )
+
+    return ords
+
+
+def _deck_notes(
+    deck: Deck, ords: Callable[[list[str]], tuple[int, ...]], on_progress: Progress | None
+) -> list[_Note]:
+    """Every note of one trainer deck, in deck order (a note's position is its new-card due)."""
+    slug = deck.slug
+    deck_field = field_html(slug)
+    notes: list[_Note] = []
+    for entry in deck.entries:
+        fields = _note_fields(entry, deck_field)
+        tags = " ".join(note_tags(deck, entry))
+        notes.append(
+            _Note(
+                note_guid(slug, entry.id), f" {tags} ", "\x1f".join(fields), fields[0], ords(fields)
             )
         )
         if on_progress is not None:
             on_progress(1)
-    return anki_deck
+    return notes
 
 
 def export_deck(deck: Deck, out_dir: Path, on_progress: Progress | None = None) -> ExportResult:
@@ -313,9 +363,10 @@ def _write_package(
     model = note_model()
     stamps = [deck_timestamp(deck) for deck in decks]
     newest = max(stamps, default=FALLBACK_TIMESTAMP)
-    anki_decks = [build_anki_deck(deck, model, on_progress) for deck in decks]
-    notes = sum(len(anki_deck.notes) for anki_deck in anki_decks)
-    cards = sum(len(note.cards) for anki_deck in anki_decks for note in anki_deck.notes)
+    ords = _card_ords(model)
+    deck_notes = [_deck_notes(deck, ords, on_progress) for deck in decks]
+    notes = sum(len(group) for group in deck_notes)
+    cards = sum(len(note.ords) for group in deck_notes for note in group)
 
     # genanki's own write_to_file leaves its SQLite file in the system's temporary folder;
     # we build the collection ourselves in a folder that is removed whatever happens.
@@ -326,7 +377,7 @@ def _write_package(
     with scratch_dir as scratch:
         db_path = Path(scratch) / "collection.anki2"
         try:
-            _write_collection(db_path, anki_decks, stamps, parent=parent)
+            _write_collection(db_path, model, decks, deck_notes, stamps, parent=parent)
         except (OSError, sqlite3.Error) as error:
             raise _temp_error(scratch, error) from error
 
@@ -340,13 +391,15 @@ def _write_package(
         try:
             with (
                 os.fdopen(fd, "wb") as handle,
-                zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as package,
+                zipfile.ZipFile(
+                    handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=_ZIP_LEVEL
+                ) as package,
             ):
                 when = datetime.fromtimestamp(newest, UTC).timetuple()[:6]
                 for name, data in (("collection.anki2", db_path.read_bytes()), ("media", b"{}")):
                     info = zipfile.ZipInfo(name, date_time=when)
                     info.compress_type = zipfile.ZIP_DEFLATED
-                    package.writestr(info, data)
+                    package.writestr(info, data, compresslevel=_ZIP_LEVEL)
             os.replace(tmp_path, target)
         except OSError as error:
             tmp_path.unlink(missing_ok=True)
@@ -361,13 +414,27 @@ def _write_package(
 
 
 def _write_collection(
-    db_path: Path, anki_decks: list[genanki.Deck], stamps: list[int], *, parent: bool
+    db_path: Path,
+    model: genanki.Model,
+    decks: list[Deck],
+    deck_notes: list[list[_Note]],
+    stamps: list[int],
+    *,
+    parent: bool,
 ) -> None:
-    """The package's SQLite collection: each deck's notes and cards carry that deck's time."""
+    """The package's SQLite collection: each deck's notes and cards carry that deck's time.
+
+    genanki writes the schema, the collection row, the decks and the note type; the notes
+    and cards are inserted here with the same columns genanki's Note/Card.write_to_db
+    write (a row at a time there), in one transaction.
+    """
     newest = max(stamps, default=FALLBACK_TIMESTAMP)
     conn = sqlite3.connect(db_path)
     try:
         cursor = conn.cursor()
+        # A scratch file: it is zipped only after the commit, and removed on any failure.
+        cursor.execute("PRAGMA journal_mode = OFF")
+        cursor.execute("PRAGMA synchronous = OFF")
         id_gen = itertools.count(newest * 1000)  # note and card ids (Anki: creation time)
         genanki.Package([]).write_to_db(cursor, newest, id_gen)  # schema and collection
         if parent:
@@ -377,12 +444,86 @@ def _write_collection(
                 "The AI-music-generation glossary, exported by trainer.",
             )
             top.write_to_db(cursor, newest, id_gen)
-        for anki_deck, stamp in zip(anki_decks, stamps, strict=True):
-            anki_deck.write_to_db(cursor, stamp, id_gen)
+        note_rows: list[tuple[object, ...]] = []
+        card_rows: list[tuple[object, ...]] = []
+        for deck, group, stamp in zip(decks, deck_notes, stamps, strict=True):
+            anki_deck = genanki.Deck(
+                deck.anki_deck_id, anki_deck_name(deck), field_html(_one_line(deck.description))
+            )
+            if group:
+                anki_deck.add_model(model)
+            anki_deck.write_to_db(cursor, stamp, id_gen)  # the deck and the note type
+            deck_id = deck.anki_deck_id
+            for due, note in enumerate(group):
+                note_id = next(id_gen)
+                # id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data
+                note_rows.append(
+                    (
+                        note_id,
+                        note.guid,
+                        MODEL_ID,
+                        stamp,
+                        -1,
+                        note.tags,
+                        note.flds,
+                        note.sfld,
+                        0,
+                        0,
+                        "",
+                    )
+                )
+                for card_ord in note.ords:
+                    # id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps,
+                    # lapses, left, odue, odid, flags, data
+                    card_rows.append(
+                        (
+                            next(id_gen),
+                            note_id,
+                            deck_id,
+                            card_ord,
+                            stamp,
+                            -1,
+                            0,
+                            0,
+                            due,
+                            0,
+                            0,
+                            0,
+                            0,
+                            0,
+                            0,
+                            0,
+                            0,
+                            "",
+                        )
+                    )
+        # genanki's indexes on notes and cards, built once after the rows instead of row
+        # by row: the same schema, a third less time.
+        for name, _ in _ROW_INDEXES:
+            cursor.execute(f"DROP INDEX {name}")
+        cursor.executemany("INSERT INTO notes VALUES(?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+        cursor.executemany(
+            "INSERT INTO cards VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows
+        )
+        for _, create in _ROW_INDEXES:
+            cursor.execute(create)
         _set_model_mod(cursor, newest)
         conn.commit()
     finally:
         conn.close()
+
+
+# Deflate level 1: for 100,000 cards about 10% larger than the default level 6, in a
+# fifth of the time (0.12 s instead of 0.56 s); Anki reads any deflate level.
+_ZIP_LEVEL = 1
+
+
+# (name, CREATE statement) of each index genanki's schema puts on the notes and cards tables.
+_ROW_INDEXES: tuple[tuple[str, str], ...] = tuple(
+    (line.split()[2], line.rstrip(";"))
+    for line in genanki.apkg_schema.APKG_SCHEMA.splitlines()
+    if line.startswith("CREATE INDEX") and line.split()[4] in ("notes", "cards")
+)
 
 
 def _check_deck_ids(decks: Sequence[Deck], *, parent: bool) -> None:
