@@ -169,8 +169,10 @@ def _finished_deck_index(conn: Connection) -> None:
 def _stats_indexes(conn: Connection) -> None:
     """0005: covering indexes for `trainer stats`, so its aggregates read indexes only.
 
-    - reviews (learner, kind, day, interval before, grade): true retention reads the
-      `review` answers of a year without touching the table;
+    - reviews (learner, day, kind, interval before, grade): true retention reads the
+      `review` answers of a year without touching the table (day before kind: with kind
+      first, SQLite used the index for one day's answers on the learner alone and
+      scanned the whole log: `done_today` 0.07 -> 130 ms at 1,000,000 rows);
     - cards (deck, retired): the card totals per deck;
     - card_states (learner, suspended, due, buried until, n, interval, E-Factor, lapses,
       leech, card id): the counts, histograms, forecast, leeches and hardest cards.
@@ -180,7 +182,7 @@ def _stats_indexes(conn: Connection) -> None:
     cards, states, reviews = md.tables["cards"], md.tables["card_states"], md.tables["reviews"]
     r, s = reviews.c, states.c
     Index(
-        "ix_reviews_learner_kind_day", r.learner_id, r.kind, r.day, r.interval_before, r.grade
+        "ix_reviews_learner_day_kind", r.learner_id, r.day, r.kind, r.interval_before, r.grade
     ).create(conn)
     Index("ix_cards_deck_retired", cards.c.deck_slug, cards.c.retired).create(conn)
     Index(
