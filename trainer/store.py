@@ -536,11 +536,15 @@ class Store:
                 ) from None
             raise StoreError(f"cannot open the store {self.where}: {message}") from None
         except exc.DatabaseError as error:
-            message = str(error.orig) if error.orig is not None else str(error)
-            raise StoreError(
-                f"{self.where} is corrupt ({message}); restore it from a backup "
-                "or pass another file with --db"
-            ) from None
+            raise self._corrupt(error) from None
+
+    def _corrupt(self, error: exc.DatabaseError) -> StoreError:
+        """The one message for a store SQLite cannot read, whenever that shows."""
+        message = str(error.orig) if error.orig is not None else str(error)
+        return StoreError(
+            f"{self.where} is corrupt ({message}); restore it from a backup "
+            "or pass another file with --db"
+        )
 
     def close(self) -> None:
         self.engine.dispose()
@@ -578,11 +582,7 @@ class Store:
                 ) from None
             raise StoreError(f"the store {self.where} failed: {message}") from None
         except exc.DatabaseError as error:
-            message = str(error.orig) if error.orig is not None else str(error)
-            raise StoreError(
-                f"{self.where} is corrupt ({message}); restore it from a backup "
-                "or pass another file with --db"
-            ) from None
+            raise self._corrupt(error) from None
 
     # -- locks (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers) -------------
 
