@@ -224,11 +224,11 @@ class ReviewRow(Base):
     answer_ms: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (
-        Index("ix_reviews_learner_day", "learner_id", "day"),
         Index("ix_reviews_learner_card", "learner_id", "card_id", "id"),
         Index("ix_reviews_learner_id", "learner_id", "id"),
         # 0005: true retention reads this index only; day before kind, or SQLite would
-        # pick it for "answers of one day" with the learner alone and scan the whole log
+        # pick it for "answers of one day" with the learner alone and scan the whole log.
+        # It replaces 0001's (learner_id, day), which is its prefix.
         Index(
             "ix_reviews_learner_day_kind", "learner_id", "day", "kind", "interval_before", "grade"
         ),
