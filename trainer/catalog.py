@@ -10,13 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 
 from trainer import paths
-from trainer.cards import cards_for_deck
-from trainer.decks import parse_deck
 from trainer.errors import DeckFormatError, UnknownDeckError
-from trainer.model import Deck
+
+if TYPE_CHECKING:
+    from trainer.model import Deck
+
+# The parser and the card maker are imported where decks are parsed: `bundled_deck_files`
+# is on the path of `trainer status`, which must start fast.
 
 #: The bundled decks in the glossary's section order; each lives in decks/<slug>.toml.
 BUNDLED_SLUGS: tuple[str, ...] = (
@@ -49,6 +52,8 @@ def sort_decks(decks: Sequence[Deck]) -> list[Deck]:
 
 def load_decks(paths_: Sequence[Path]) -> list[Deck]:
     """Parse each file in order; two files with the same slug are an error."""
+    from trainer.decks import parse_deck
+
     decks: list[Deck] = []
     seen: dict[str, Path] = {}
     for path in paths_:
@@ -134,6 +139,8 @@ def deck_source(deck: Deck) -> str:
 
 def deck_summary(deck: Deck, *, registered: bool = False) -> DeckSummary:
     """A deck for `trainer deck list --json`; every deck has the same keys."""
+    from trainer.cards import cards_for_deck
+
     return {
         "slug": deck.slug,
         "title": deck.title,
@@ -147,6 +154,8 @@ def deck_summary(deck: Deck, *, registered: bool = False) -> DeckSummary:
 
 
 def deck_record(deck: Deck) -> DeckRecord:
+    from trainer.cards import cards_for_deck
+
     return {
         "slug": deck.slug,
         "title": deck.title,

@@ -36,7 +36,7 @@ from sqlalchemy import (
     text,
 )
 
-MIGRATIONS_TABLE = "schema_migrations"
+from trainer.schema import MIGRATION_NAMES, MIGRATIONS_TABLE
 
 
 def _migrations_table(metadata: MetaData) -> Table:
@@ -195,14 +195,20 @@ def _stats_indexes(conn: Connection) -> None:
     ).create(conn)
 
 
-#: Every migration, in the order it runs. Never rename or reorder; only append.
-MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = [
-    ("0001_initial", _initial),
-    ("0002_queue_indexes", _queue_indexes),
-    ("0003_deck_file_stat", _deck_file_stat),
-    ("0004_finished_deck_index", _finished_deck_index),
-    ("0005_stats_indexes", _stats_indexes),
+#: The steps of the migrations named in trainer.schema.MIGRATION_NAMES, in the same order.
+#: Never rename or reorder; only append (a name there, its step here).
+STEPS: list[Callable[[Connection], None]] = [
+    _initial,  # 0001_initial
+    _queue_indexes,  # 0002_queue_indexes
+    _deck_file_stat,  # 0003_deck_file_stat
+    _finished_deck_index,  # 0004_finished_deck_index
+    _stats_indexes,  # 0005_stats_indexes
 ]
+
+#: Every migration, in the order it runs.
+MIGRATIONS: list[tuple[str, Callable[[Connection], None]]] = list(
+    zip(MIGRATION_NAMES, STEPS, strict=True)
+)
 
 KNOWN = {name for name, _ in MIGRATIONS}
 

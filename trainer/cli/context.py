@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -14,6 +15,7 @@ from trainer import paths
 if TYPE_CHECKING:
     from trainer.model import Deck
     from trainer.settings import Settings
+    from trainer.sqlread import Reader
     from trainer.store import Store
 
 
@@ -22,6 +24,7 @@ class AppContext:
     db: str | None
     learner: str
     _store: Store | None = field(default=None, init=False, repr=False)
+    _reader: Reader | None = field(default=None, init=False, repr=False)
 
     def now(self) -> datetime:
         """The only clock in the program: commands read it here and pass it down."""
@@ -66,6 +69,37 @@ class AppContext:
         for problem in report.problems:
             click.echo(f"Warning: {problem}", err=True)
         return store
+
+    def read_store(self) -> Reader:
+        """A plain-SQL reader of the store, for commands that only read (status, stats).
+
+        A SQLite store that needs nothing migrated or synced is read with the standard
+        library alone (no SQLAlchemy import: these commands must start fast); any other
+        store is opened as `open_store` does it (migrated, decks synced, problems
+        reported) and read through its engine. Closed when the command ends.
+        """
+        if self._reader is not None:
+            return self._reader
+        from trainer.sqlread import EngineReader, fresh_sqlite_reader
+
+        reader: Reader | None = None
+        target = self.store_target()
+        if "://" not in target:
+            from trainer.catalog import bundled_deck_files
+
+            reader = fresh_sqlite_reader(Path(target).expanduser(), bundled_deck_files())
+        if reader is None:
+            reader = EngineReader(self.open_store().engine.connect())
+        self._reader = reader
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.call_on_close(self.close_reader)
+        return reader
+
+    def close_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     def close_store(self) -> None:
         if self._store is not None:

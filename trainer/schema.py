@@ -1,0 +1,18 @@
+"""The names of the store's schema migrations, in order, without importing SQLAlchemy.
+
+`trainer.migrations` pairs each name with its step; the read path (`trainer.sqlread`)
+compares them with a store's `schema_migrations` table to know whether the store can be
+read as it is. Never rename or reorder; only append (here and in trainer/migrations.py).
+"""
+
+from __future__ import annotations
+
+MIGRATIONS_TABLE = "schema_migrations"
+
+MIGRATION_NAMES: tuple[str, ...] = (
+    "0001_initial",
+    "0002_queue_indexes",
+    "0003_deck_file_stat",
+    "0004_finished_deck_index",
+    "0005_stats_indexes",
+)
