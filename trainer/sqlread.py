@@ -43,7 +43,7 @@ class Reader(Protocol):
 
     @property
     def dialect(self) -> str:
-        """"sqlite" or "postgresql": for the few expressions that differ."""
+        """ "sqlite" or "postgresql": for the few expressions that differ."""
         ...
 
     def rows(self, sql: str, params: Params | None = None) -> list[tuple[Any, ...]]: ...
