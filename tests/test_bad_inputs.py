@@ -201,7 +201,7 @@ CASES = [
         "csv-5-mb",
         "csv",
         big("term,definition\n", "Foley,Everyday sounds added to film in post-production.\n"),
-        "Error: in.csv: the CSV file is 5.0 MB; trainer reads CSV files up to 1 MB "
+        "Error: in.csv: the CSV file is 5.0 MB; trainer reads CSV files up to 2 MB "
         "(split it into several decks)",
     ),
     Case(
@@ -330,7 +330,7 @@ CASES = [
         "deck-5-mb",
         "check",
         big(GOOD_DECK, "# padding padding padding padding padding padding padding\n"),
-        "in.toml: error: the deck file is 5.0 MB; trainer reads deck files up to 2 MB "
+        "in.toml: error: the deck file is 5.0 MB; trainer reads deck files up to 4 MB "
         "(split it into several decks)",
     ),
     Case(
@@ -397,7 +397,7 @@ CASES = [
         "glossary",
         big(GOOD_GLOSSARY, "Reverb is the persistence of sound in a space after it stops.\n"),
         "Error: in.txt: the glossary document is 5.0 MB; trainer reads glossary documents "
-        "up to 1 MB (split it into several decks)",
+        "up to 2 MB (split it into several decks)",
     ),
     Case(
         "glossary-out-exists",

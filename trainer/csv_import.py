@@ -13,7 +13,7 @@ What is read:
   and exactly two columns, term then definition (the shape of Anki's text import).
 - In the aliases and tags columns, items are separated by `;` or `|`
   ("codec; neural codec"). Tags are lowercased; they may not contain spaces.
-- At most `trainer.lint.MAX_ENTRIES` (2000) entries; files over 1 MB are refused
+- At most `trainer.lint.MAX_ENTRIES` (5000) entries; files over 2 MB are refused
   before they are read.
 - Empty records are skipped; a record may leave out trailing optional cells; a header
   column without a name is ignored as long as its cells are empty.

@@ -272,8 +272,8 @@ def import_csv(
     Comma, semicolon or tab separated (detected); UTF-8 with or without a BOM. A
     header row names the columns term, definition and optionally aliases, details,
     tags (any order, any case); without one, two columns: term, definition. Several
-    aliases or tags in one cell are separated by ';' or '|'. Files over 1 MB or
-    2000 entries are refused. Nothing is written if the file has a problem.
+    aliases or tags in one cell are separated by ';' or '|'. Files over 2 MB or
+    5000 entries are refused. Nothing is written if the file has a problem.
 
     Example:
 
