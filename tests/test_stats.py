@@ -14,6 +14,7 @@ from trainer import sm2
 from trainer import stats as stats_module
 from trainer.errors import UnknownDeckError
 from trainer.model import CardState, Grade, Review, ReviewKind
+from trainer.sqlread import EngineReader
 from trainer.stats import (
     INTERVAL_RANGES,
     Stats,
@@ -120,7 +121,8 @@ def logged(
 
 def stats(store: Store, **options: object) -> Stats:
     options.setdefault("today", TODAY)
-    return compute_stats(store.engine, learner=LEARNER, **options)  # type: ignore[arg-type]
+    with store.engine.connect() as conn:
+        return compute_stats(EngineReader(conn), learner=LEARNER, **options)  # type: ignore[arg-type]
 
 
 # -- streaks ----------------------------------------------------------------------------------
@@ -413,7 +415,8 @@ def test_hours_in_a_half_hour_time_zone(store: Store) -> None:
 
 
 def test_empty_history_and_unknown_learner(store: Store) -> None:
-    result = compute_stats(store.engine, learner="nobody", today=TODAY)
+    with store.engine.connect() as conn:
+        result = compute_stats(EngineReader(conn), learner="nobody", today=TODAY)
     assert result.empty
     assert result.counts.new == 30
     assert result.streak.current == 0
@@ -495,6 +498,6 @@ def test_a_few_aggregate_queries_filtered_by_learner_and_day(store: Store) -> No
     on_log = [sql for sql in queries if "FROM reviews" in sql]
     assert len(on_log) == 5  # today, period, calendar, retention, study days
     for sql in on_log:
-        assert "reviews.learner_id =" in sql
-        assert "reviews.day" in sql
-        assert "GROUP BY" in sql or "count(" in sql or "min(reviews.day)" in sql
+        assert "r.learner_id =" in sql
+        assert "r.day" in sql
+        assert "GROUP BY" in sql or "count(" in sql or "min(r.day)" in sql

@@ -42,7 +42,8 @@ from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlalchemy.engine import Connection, Engine
 
 from trainer.errors import ExportError
-from trainer.stats import LEARNED_REPS, MATURE_INTERVAL, Share, _deck_slugs, streak_of
+from trainer.sqlread import EngineReader
+from trainer.stats import LEARNED_REPS, MATURE_INTERVAL, Share, deck_slugs, streak_of
 from trainer.store import CardRow, CardStateRow, LearnerRow, ReviewRow
 
 HARDEST_LIMIT = 10  # entries in each hardest list
@@ -133,7 +134,7 @@ def class_report(
 def _report(
     conn: Connection, today: date, decks: Sequence[str], since: date | None, limit: int
 ) -> ClassReport:
-    slugs = _deck_slugs(conn, decks)
+    slugs = deck_slugs(EngineReader(conn), decks)
     deck_cards = select(C.id).where(C.deck_slug.in_(slugs))
     live_cards = select(C.id).where(C.deck_slug.in_(slugs), C.retired == false())
     cards = conn.execute(select(func.count()).select_from(live_cards.subquery())).scalar_one()

@@ -1,11 +1,18 @@
 """Progress statistics as plain data, from a few aggregate SQL queries (pure: no clock, no I/O
-beyond the queries; no click, no rich).
+beyond the queries; no click, no rich, no SQLAlchemy).
 
-`compute_stats(engine, learner=..., decks=..., today=..., tz=...)` returns a `Stats` value;
-`stats_to_json(stats)` gives the documented `trainer stats --json` object.
+`compute_stats(reader, learner=..., today=..., tz=..., decks=...)` returns a `Stats` value;
+`stats_to_json(stats)` gives the documented `trainer stats --json` object;
+`study_streak(reader, learner, today)` is the streak alone (for `trainer status`).
 
-Every query on the review log filters by learner and study-day range (the index
-`reviews(learner_id, day)`), groups in SQL and returns at most a few thousand rows:
+The queries are plain SQL text with `:name` parameters, run through a
+`trainer.sqlread.Reader`: the standard library's sqlite3 on a SQLite store that needs
+nothing migrated or synced (so `trainer stats --json` never imports SQLAlchemy there),
+a SQLAlchemy connection otherwise (PostgreSQL). The only expression that differs
+between the two databases is the quarter hour of an answer (`_quarter_hour`).
+
+Every query on the review log filters by learner and study-day range, groups in SQL
+and returns at most a few thousand rows:
 
 1. study days ever answered: a recursive "skip scan" (the next `MIN(day)` after the
    previous one), one index seek per study day instead of reading every row;
@@ -13,17 +20,14 @@ Every query on the review log filters by learner and study-day range (the index
 3. retention: the `review` answers of the last 365 days `GROUP BY day`;
 4. the period (the last `days` days): `GROUP BY grade, quarter hour` for grades,
    hours and time;
-5. today: cards, answers, passes, time, re-drills;
-6. the cards: totals `GROUP BY deck, retired`; then the learner's card_states alone
-   (cards of other decks and retired ones left out by a short id list, or an
-   `IN (subquery)` when there are many): the counts in one pass of `COUNT(CASE ...)`,
-   `GROUP BY ef` and `GROUP BY` interval range for the histograms, `GROUP BY due`
-   for the forecast, the leeches, and the hardest cards (a top-N sort).
+5. today: cards, answers, passes, time, re-drills.
 
-On SQLite the store's connections keep a 16 MB page cache, and migration
-0005 gives these queries covering indexes (reviews by learner, kind and day; card_states
-by learner with every column they read), so retention and every card_states query read
-an index only. The period query still reads the log rows of its days (time and hour).
+The cards: the number of cards of the chosen decks; then the learner's card_states
+alone (cards of other decks and retired ones left out by a short id list, or an
+`IN (subquery)` when there are many): one `GROUP BY ef, interval, suspended` pass gives
+the counts by state and both histograms, a second query the few buried cards (taken
+out of those counts), then `GROUP BY due` for the forecast, the leeches, and the
+hardest cards (a top-N sort).
 
 Answers by hour of the day are in the learner's local time. The log keeps UTC
 instants, and the UTC offset of a zone changes with daylight saving time, so a UTC
@@ -53,23 +57,8 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
-from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
-    and_,
-    case,
-    cast,
-    extract,
-    false,
-    func,
-    or_,
-    select,
-    true,
-)
-from sqlalchemy.engine import Connection, Engine
-
 from trainer.errors import UnknownDeckError
-from trainer.store import CardRow, CardStateRow, DeckRow, LearnerRow, ReviewRow
+from trainer.sqlread import Reader, in_params, one, scalar, to_date
 
 MATURE_INTERVAL = 21  # days: Anki's line between young and mature cards
 LEARNED_REPS = 2  # n >= 2: past the 6-day step
@@ -257,43 +246,54 @@ class Stats:
 
 # -- queries ------------------------------------------------------------------------------
 
-R = ReviewRow
-S = CardStateRow
-C = CardRow
+Params = dict[str, Any]
+PASS_GRADE = 3  # an answer graded 3 or more passed
 
 
-def _quarter_hour(dialect: str) -> ColumnElement[int]:
-    """The UTC quarter hour since the epoch of an answer, as an integer (portable SQL).
+def _quarter_hour(dialect: str) -> str:
+    """The UTC quarter hour since the epoch of an answer `r`, as an integer.
 
-    SQLAlchemy compiles `extract('epoch', ...)` to `strftime('%s', ...)` (an integer) on
-    SQLite and to `EXTRACT(epoch FROM ...)` (a fraction, absolute for timestamptz) on
-    PostgreSQL, where it is floored first.
+    SQLite keeps `at` as UTC text ('YYYY-MM-DD HH:MM:SS.ffffff'): `strftime('%s')` gives
+    whole seconds. PostgreSQL's `EXTRACT(epoch ...)` of a timestamptz is absolute and
+    has a fraction: floored first.
     """
-    epoch: ColumnElement[Any] = extract("epoch", R.at)
-    if dialect != "sqlite":
-        epoch = func.floor(epoch)
-    return cast(epoch, BigInteger) // QUARTER_HOUR
+    if dialect == "sqlite":
+        return f"CAST(strftime('%s', r.at) AS INTEGER) / {QUARTER_HOUR}"
+    return f"CAST(floor(EXTRACT(epoch FROM r.at)) AS BIGINT) / {QUARTER_HOUR}"
 
 
-def _deck_slugs(conn: Connection, decks: Sequence[str]) -> list[str]:
-    """The chosen slugs, checked; all active decks when none are chosen."""
-    rows = conn.execute(select(DeckRow.slug, DeckRow.active).order_by(DeckRow.position)).all()
+def _choose_decks(reader: Reader, decks: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The chosen slugs, checked (all active decks when none are chosen), and the others."""
+    rows = reader.rows("SELECT slug, active FROM decks ORDER BY position")
     active = [slug for slug, is_active in rows if is_active]
-    if not decks:
-        return active
-    known = {slug for slug, _ in rows}
-    for slug in decks:
-        if slug not in known:
-            raise UnknownDeckError(slug, active)
-    return list(dict.fromkeys(decks))
+    if decks:
+        known = {slug for slug, _ in rows}
+        for slug in decks:
+            if slug not in known:
+                raise UnknownDeckError(slug, active)
+        chosen = list(dict.fromkeys(decks))
+    else:
+        chosen = active
+    picked = set(chosen)
+    return chosen, [slug for slug, _ in rows if slug not in picked]
 
 
-def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
-    return func.count(case((condition, 1)))
+def deck_slugs(reader: Reader, decks: Sequence[str]) -> list[str]:
+    """The chosen slugs, checked; all active decks when none are chosen.
+
+    Raises UnknownDeckError for a slug the store does not know.
+    """
+    return _choose_decks(reader, decks)[0]
+
+
+def _learner_id(reader: Reader, learner: str) -> int:
+    """The learner's id; -1 for an unknown learner (no rows: every card new)."""
+    found = scalar(reader, "SELECT id FROM learners WHERE name = :name", {"name": learner})
+    return -1 if found is None else int(found)
 
 
 def compute_stats(
-    bind: Engine | Connection,
+    reader: Reader,
     *,
     learner: str,
     today: date,
@@ -310,58 +310,60 @@ def compute_stats(
     """
     if days < 1:
         raise ValueError("days must be at least 1")
-    if isinstance(bind, Engine):
-        with bind.connect() as conn:
-            return _compute(conn, learner, today, tz, decks, days, forecast_days)
-    return _compute(bind, learner, today, tz, decks, days, forecast_days)
-
-
-def _compute(
-    conn: Connection,
-    learner: str,
-    today: date,
-    tz: tzinfo,
-    decks: Sequence[str],
-    days: int,
-    forecast_days: int,
-) -> Stats:
-    slugs = _deck_slugs(conn, decks)
-    lid = conn.execute(select(LearnerRow.id).where(LearnerRow.name == learner)).scalar()
-    learner_id = -1 if lid is None else int(lid)  # an unknown learner has no rows: all new
-    # Without --deck the history is every answer of the learner (no join needed).
-    review_filter: list[ColumnElement[bool]] = [R.learner_id == learner_id]
-    if decks:
-        review_filter.append(R.card_id.in_(select(C.id).where(C.deck_slug.in_(slugs))))
-    scope = _scope(conn, learner_id, slugs)
-    calendar_start = today - timedelta(days=CALENDAR_DAYS - 1)
-    grades, hours, period_time = _period(conn, review_filter, today, days, tz)
-    counts, ef_histogram, interval_histogram = _cards(conn, scope, today)
+    slugs, others = _choose_decks(reader, decks)
+    learner_id = _learner_id(reader, learner)
+    log = _log_scope(learner_id, slugs if decks else None)
+    scope = _scope(reader, learner_id, slugs, others)
+    grades, hours, period_time = _period(reader, log, today, days, tz)
+    counts, ef_histogram, interval_histogram = _cards(reader, scope, today)
     return Stats(
         learner=learner,
         decks=tuple(decks and slugs),
-        today=_today(conn, review_filter, scope, today),
+        today=_today(reader, log, scope, today),
         counts=counts,
-        forecast=_forecast(conn, scope, today, forecast_days),
-        calendar=_calendar(conn, review_filter, today, calendar_start),
-        retention=_retention(conn, review_filter, today),
-        streak=_streak(conn, review_filter, today),
+        forecast=_forecast(reader, scope, today, forecast_days),
+        calendar=_calendar(reader, log, today, today - timedelta(days=CALENDAR_DAYS - 1)),
+        retention=_retention(reader, log, today),
+        streak=_streak(reader, log, today),
         ef_histogram=ef_histogram,
         interval_histogram=interval_histogram,
         period_days=days,
         grades=grades,
         hours=hours,
-        leeches=_leeches(conn, scope),
-        hardest=_hardest(conn, scope),
+        leeches=_leeches(reader, scope),
+        hardest=_hardest(reader, scope),
         time=TimeStats(days=days, answers=period_time[0], seconds=period_time[1]),
         timezone=str(tz),
     )
 
 
 @dataclass(frozen=True)
-class _Scope:
-    """Which card states count, and the cards of the chosen decks."""
+class _Where:
+    """SQL conditions (joined by AND) and their parameters."""
 
-    states: list[ColumnElement[bool]]  # WHERE clauses on card_states
+    sql: str
+    params: Params
+
+    def with_(self, **params: Any) -> Params:
+        return {**self.params, **params}
+
+
+def _log_scope(learner_id: int, slugs: list[str] | None) -> _Where:
+    """The learner's answers `r`, to cards of `slugs` (None: every answer, no join needed)."""
+    sql = "r.learner_id = :learner_id"
+    params: Params = {"learner_id": learner_id}
+    if slugs is not None:
+        listed, deck_params = in_params("deck", slugs)
+        sql += f" AND r.card_id IN (SELECT id FROM cards WHERE deck_slug IN ({listed}))"
+        params.update(deck_params)
+    return _Where(sql, params)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """Which card states `s` count, and the cards of the chosen decks."""
+
+    states: _Where
     cards: int  # cards of the decks that are not retired
     retired: int  # retired cards of the decks
 
@@ -369,54 +371,61 @@ class _Scope:
 EXCLUDE_LIMIT = 1000  # up to this many excluded cards are listed; beyond, a subquery
 
 
-def _scope(conn: Connection, learner_id: int, slugs: list[str]) -> _Scope:
+def _scope(reader: Reader, learner_id: int, slugs: list[str], others: list[str]) -> _Scope:
     """The state rows of the decks' cards that are not retired, without a join where possible.
 
     Usually every card is in a chosen deck and active, so the state queries read
     card_states alone; a short list of excluded card ids (retired cards, cards of other
     or removed decks) is cheap to leave out, a long one becomes an `IN (subquery)`.
     """
-    inside = C.deck_slug.in_(slugs)
-    chosen = set(slugs)
-    totals: dict[tuple[bool, bool], int] = {}
-    for slug, retired, count in conn.execute(
-        select(C.deck_slug, C.retired, func.count()).group_by(C.deck_slug, C.retired)
-    ):
-        key = (slug in chosen, bool(retired))
-        totals[key] = totals.get(key, 0) + count
-    cards = totals.get((True, False), 0)
-    states: list[ColumnElement[bool]] = [S.learner_id == learner_id]
-    if sum(totals.values()) > cards:
-        excluded = (
-            conn.execute(
-                select(C.id).where(or_(~inside, C.retired == true())).limit(EXCLUDE_LIMIT + 1)
+    listed, deck_params = in_params("deck", slugs)
+    params: Params = {**deck_params, "yes": True, "no": False}
+
+    def count(where: str) -> int:
+        return int(scalar(reader, f"SELECT count(*) FROM cards{where}", params))
+
+    total = count("")
+    in_decks = f"deck_slug IN ({listed})"
+    retired = count(f" WHERE {in_decks} AND retired = :yes")
+    # Without other decks every card is in a chosen one: no need to count them.
+    cards = count(f" WHERE {in_decks} AND retired = :no") if others else total - retired
+    sql = "s.learner_id = :learner_id"
+    states: Params = {"learner_id": learner_id}
+    if total > cards:
+        outside = f"NOT ({in_decks})" if slugs else "1 = 1"
+        excluded = [
+            card_id
+            for (card_id,) in reader.rows(
+                f"SELECT id FROM cards WHERE {outside} OR retired = :yes LIMIT {EXCLUDE_LIMIT + 1}",
+                params,
             )
-            .scalars()
-            .all()
-        )
+        ]
         if len(excluded) > EXCLUDE_LIMIT:
-            states.append(S.card_id.in_(select(C.id).where(inside, C.retired == false())))
+            sql += f" AND s.card_id IN (SELECT id FROM cards WHERE {in_decks} AND retired = :no)"
+            states.update(params)
         else:
-            states.append(S.card_id.not_in(excluded))
-    return _Scope(states=states, cards=cards, retired=totals.get((True, True), 0))
+            ids, id_params = in_params("excluded", excluded)
+            sql += f" AND s.card_id NOT IN ({ids})"
+            states.update(id_params)
+    return _Scope(states=_Where(sql, states), cards=cards, retired=retired)
 
 
-def _today(
-    conn: Connection, review_filter: list[ColumnElement[bool]], scope: _Scope, today: date
-) -> TodayStats:
-    row = conn.execute(
-        select(
-            func.count(func.distinct(R.card_id)),
-            func.count(),
-            _count(R.grade >= 3),
-            _count(R.kind == "learn"),
-            _count(R.kind == "redrill"),
-            func.coalesce(func.sum(R.answer_ms), 0),
-        ).where(*review_filter, R.day == today)
-    ).one()
-    pending = conn.execute(
-        select(func.count()).select_from(S).where(*scope.states, S.redrill_day == today)
-    ).scalar_one()
+def _today(reader: Reader, log: _Where, scope: _Scope, today: date) -> TodayStats:
+    row = one(
+        reader,
+        "SELECT count(DISTINCT r.card_id), count(*),"
+        f" count(CASE WHEN r.grade >= {PASS_GRADE} THEN 1 END),"
+        " count(CASE WHEN r.kind = 'learn' THEN 1 END),"
+        " count(CASE WHEN r.kind = 'redrill' THEN 1 END),"
+        " coalesce(sum(r.answer_ms), 0)"
+        f" FROM reviews r WHERE {log.sql} AND r.day = :today",
+        log.with_(today=today),
+    )
+    pending = scalar(
+        reader,
+        f"SELECT count(*) FROM card_states s WHERE {scope.states.sql} AND s.redrill_day = :today",
+        scope.states.with_(today=today),
+    )
     return TodayStats(
         day=today,
         cards=row[0],
@@ -424,44 +433,43 @@ def _today(
         passed=row[2],
         learned=row[3],
         redrill_answers=row[4],
-        redrill_pending=pending,
-        seconds=row[5] / 1000,
+        redrill_pending=int(pending),
+        seconds=int(row[5]) / 1000,
     )
 
 
-def _calendar(
-    conn: Connection, review_filter: list[ColumnElement[bool]], today: date, start: date
-) -> dict[date, int]:
-    """Answers per study day from `start` to `today` (only the (learner, day) index is read)."""
-    rows = conn.execute(
-        select(R.day, func.count())
-        .where(*review_filter, R.day >= start, R.day <= today)
-        .group_by(R.day)
-        .order_by(R.day)
-    ).all()
-    return {day: count for day, count in rows}
+def _calendar(reader: Reader, log: _Where, today: date, start: date) -> dict[date, int]:
+    """Answers per study day from `start` to `today`."""
+    rows = reader.rows(
+        f"SELECT r.day, count(*) FROM reviews r WHERE {log.sql}"
+        " AND r.day >= :start AND r.day <= :today GROUP BY r.day ORDER BY r.day",
+        log.with_(start=start, today=today),
+    )
+    return {_day(day): count for day, count in rows}
 
 
-def _retention(
-    conn: Connection, review_filter: list[ColumnElement[bool]], today: date
-) -> tuple[Retention, ...]:
+def _day(value: date | str) -> date:
+    day = to_date(value)
+    assert day is not None
+    return day
+
+
+def _retention(reader: Reader, log: _Where, today: date) -> tuple[Retention, ...]:
     """True retention over each window, from the review answers of the longest one by day."""
-    mature = R.interval_before >= MATURE_INTERVAL
-    passed = R.grade >= 3
     longest = max(RETENTION_WINDOWS)
-    rows = conn.execute(
-        select(R.day, func.count(), _count(mature), _count(passed), _count(and_(mature, passed)))
-        .where(
-            *review_filter,
-            R.kind == "review",
-            R.day > today - timedelta(days=longest),
-            R.day <= today,
-        )
-        .group_by(R.day)
-    ).all()
+    mature = f"r.interval_before >= {MATURE_INTERVAL}"
+    passed = f"r.grade >= {PASS_GRADE}"
+    rows = reader.rows(
+        f"SELECT r.day, count(*), count(CASE WHEN {mature} THEN 1 END),"
+        f" count(CASE WHEN {passed} THEN 1 END),"
+        f" count(CASE WHEN {mature} AND {passed} THEN 1 END)"
+        f" FROM reviews r WHERE {log.sql} AND r.kind = 'review'"
+        " AND r.day > :start AND r.day <= :today GROUP BY r.day",
+        log.with_(start=today - timedelta(days=longest), today=today),
+    )
     windows = {n: [0, 0, 0, 0] for n in RETENTION_WINDOWS}
     for day, answers, mature_answers, passes, mature_passes in rows:
-        age = (today - day).days
+        age = (today - _day(day)).days
         for n, sums in windows.items():
             if age < n:
                 sums[0] += answers - mature_answers
@@ -475,19 +483,16 @@ def _retention(
 
 
 def _period(
-    conn: Connection,
-    review_filter: list[ColumnElement[bool]],
-    today: date,
-    days: int,
-    tz: tzinfo,
+    reader: Reader, log: _Where, today: date, days: int, tz: tzinfo
 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, float]]:
     """Grades, local hours and time over the last `days` study days."""
-    quarter = _quarter_hour(conn.dialect.name).label("quarter")
-    rows = conn.execute(
-        select(R.grade, quarter, func.count(), func.coalesce(func.sum(R.answer_ms), 0))
-        .where(*review_filter, R.day > today - timedelta(days=days), R.day <= today)
-        .group_by(R.grade, quarter)
-    ).all()
+    quarter = _quarter_hour(reader.dialect)
+    rows = reader.rows(
+        f"SELECT r.grade, {quarter} AS quarter, count(*), coalesce(sum(r.answer_ms), 0)"
+        f" FROM reviews r WHERE {log.sql} AND r.day > :start AND r.day <= :today"
+        f" GROUP BY r.grade, {quarter}",
+        log.with_(start=today - timedelta(days=days), today=today),
+    )
     grades = [0] * 6
     hours = [0] * 24
     local_hour: dict[int, int] = {}
@@ -501,25 +506,22 @@ def _period(
             local_hour[q] = hour
         hours[hour] += count
         answers += count
-        ms += q_ms
+        ms += int(q_ms)
     return tuple(grades), tuple(hours), (answers, ms / 1000)
 
 
-def _streak(conn: Connection, review_filter: list[ColumnElement[bool]], today: date) -> Streak:
+def _streak(reader: Reader, log: _Where, today: date) -> Streak:
     """Every study day with an answer, by a recursive skip scan over the (learner, day) index."""
-    first = select(func.min(R.day).label("day")).where(*review_filter)
-    study_days = first.cte("study_days", recursive=True)
-    following = (
-        select(func.min(R.day)).where(*review_filter, R.day > study_days.c.day).scalar_subquery()
+    rows = reader.rows(
+        "WITH RECURSIVE study_days(day) AS ("
+        f" SELECT min(r.day) FROM reviews r WHERE {log.sql}"
+        " UNION ALL"
+        f" SELECT (SELECT min(r.day) FROM reviews r WHERE {log.sql} AND r.day > study_days.day)"
+        " FROM study_days WHERE study_days.day IS NOT NULL"
+        ") SELECT day FROM study_days WHERE day IS NOT NULL",
+        log.params,
     )
-    study_days = study_days.union_all(select(following).where(study_days.c.day.is_not(None)))
-    found = [
-        day
-        for day in conn.execute(
-            select(study_days.c.day).where(study_days.c.day.is_not(None))
-        ).scalars()
-        if day <= today
-    ]
+    found = [day for day in (_day(value) for (value,) in rows) if day <= today]
     return streak_of(found, today)
 
 
@@ -545,17 +547,19 @@ def streak_of(study_days: Sequence[date], today: date) -> Streak:
     )
 
 
-def _forecast(conn: Connection, scope: _Scope, today: date, horizon: int) -> Forecast:
+def _forecast(reader: Reader, scope: _Scope, today: date, horizon: int) -> Forecast:
     end = today + timedelta(days=horizon)
-    rows = conn.execute(
-        select(S.due, S.buried_until, func.count())
-        .where(*scope.states, S.due < end, S.suspended == false())
-        .group_by(S.due, S.buried_until)
-    ).all()
+    rows = reader.rows(
+        "SELECT s.due, s.buried_until, count(*) FROM card_states s"
+        f" WHERE {scope.states.sql} AND s.due < :end AND s.suspended = :no"
+        " GROUP BY s.due, s.buried_until",
+        scope.states.with_(end=end, no=False),
+    )
     due_on = {today + timedelta(days=i): 0 for i in range(horizon)}
     overdue = 0
-    for due, buried_until, count in rows:
-        day: date = due if due is not None else today
+    for due_value, buried_value, count in rows:
+        day = to_date(due_value) or today
+        buried_until = to_date(buried_value)
         if buried_until is not None and buried_until > day:
             day = buried_until  # hidden until then
         if day < today:
@@ -579,53 +583,62 @@ def interval_range(interval: int) -> int:
     return len(INTERVAL_RANGES) - 1
 
 
-def _interval_case() -> ColumnElement[int]:
-    """Index in INTERVAL_RANGES of a card's interval, in SQL."""
-    whens = [
-        (S.interval <= high, i) for i, (_, high) in enumerate(INTERVAL_RANGES) if high is not None
-    ]
-    return case(*whens, else_=len(INTERVAL_RANGES) - 1)
-
-
 def _cards(
-    conn: Connection, scope: _Scope, today: date
+    reader: Reader, scope: _Scope, today: date
 ) -> tuple[CardCounts, tuple[Bin, ...], tuple[Bin, ...]]:
     """The learner's states of the decks' cards: counts and both histograms.
 
     Cards without a state row are new. The histograms cover the graded cards (suspended
-    and buried ones included: they keep their E-Factor and interval). Three simple
-    aggregates over card_states are cheaper than one GROUP BY over all the keys.
+    and buried ones included: they keep their E-Factor and interval). One pass groups
+    the states by E-Factor, interval and suspended (a few thousand groups, streamed in
+    the order of migration 0008's index, no sort); each group counts its states, the
+    graded ones and the graded ones still learning. The buried cards (few: hidden
+    until a later day) are counted by a second query and taken out of the groups'
+    new, learning, young and mature counts.
     """
-    suspended = S.suspended == true()
-    buried = and_(~suspended, S.buried_until > today)
-    shown = and_(~suspended, or_(S.buried_until.is_(None), S.buried_until <= today))
-    graded = S.due.is_not(None)
-    row = conn.execute(
-        select(
-            func.count(),
-            _count(suspended),
-            _count(buried),
-            _count(and_(shown, S.due.is_(None))),
-            _count(and_(shown, graded, S.n < LEARNED_REPS)),
-            _count(and_(shown, graded, S.n >= LEARNED_REPS, S.interval < MATURE_INTERVAL)),
-            _count(and_(shown, graded, S.n >= LEARNED_REPS, S.interval >= MATURE_INTERVAL)),
-        ).where(*scope.states)
-    ).one()
-    with_state, n_suspended, n_buried, n_new, n_learning, n_young, n_mature = row
+    rows = reader.rows(
+        "SELECT s.ef, s.interval, s.suspended, count(*), count(s.due),"
+        f" count(CASE WHEN s.n < {LEARNED_REPS} THEN s.due END)"
+        f" FROM card_states s WHERE {scope.states.sql}"
+        " GROUP BY s.ef, s.interval, s.suspended",
+        scope.states.params,
+    )
+    with_state = n_suspended = n_new = n_learning = n_young = n_mature = 0
+    ef_counts: dict[int, int] = {}
+    interval_counts = [0] * len(INTERVAL_RANGES)
+    for ef, interval, suspended, states, graded, learning in rows:
+        with_state += states
+        if graded:
+            ef_counts[ef_bin(ef)] = ef_counts.get(ef_bin(ef), 0) + graded
+            interval_counts[interval_range(interval)] += graded
+        if suspended:
+            n_suspended += states
+            continue
+        n_new += states - graded
+        n_learning += learning
+        if interval < MATURE_INTERVAL:
+            n_young += graded - learning
+        else:
+            n_mature += graded - learning
+    buried, buried_graded, buried_learning, buried_young = one(
+        reader,
+        "SELECT count(*), count(s.due),"
+        f" count(CASE WHEN s.n < {LEARNED_REPS} THEN s.due END),"
+        f" count(CASE WHEN s.n >= {LEARNED_REPS} AND s.interval < {MATURE_INTERVAL}"
+        " THEN s.due END)"
+        f" FROM card_states s WHERE {scope.states.sql}"
+        " AND s.suspended = :no AND s.buried_until > :today",
+        scope.states.with_(no=False, today=today),
+    )
     counts = CardCounts(
-        new=scope.cards - with_state + n_new,
-        learning=n_learning,
-        young=n_young,
-        mature=n_mature,
+        new=scope.cards - with_state + n_new - (buried - buried_graded),
+        learning=n_learning - buried_learning,
+        young=n_young - buried_young,
+        mature=n_mature - (buried_graded - buried_learning - buried_young),
         suspended=n_suspended,
-        buried=n_buried,
+        buried=buried,
         retired=scope.retired,
     )
-    ef_rows = conn.execute(select(S.ef, _count(graded)).where(*scope.states).group_by(S.ef)).all()
-    ef_counts: dict[int, int] = {}
-    for ef, count in ef_rows:
-        if count:
-            ef_counts[ef_bin(ef)] = ef_counts.get(ef_bin(ef), 0) + count
     if not ef_counts:
         return counts, (), ()
     top = max(max(ef_counts), ef_bin(250))  # always show up to the starting E-Factor 2.5
@@ -637,12 +650,6 @@ def _cards(
         )
         for i in range(top + 1)
     )
-    interval = _interval_case().label("interval_range")
-    interval_counts = [0] * len(INTERVAL_RANGES)
-    for index, count in conn.execute(
-        select(interval, _count(graded)).where(*scope.states).group_by(interval)
-    ):
-        interval_counts[index] += count
     interval_histogram = tuple(
         Bin(low=low, high=high, cards=interval_counts[i])
         for i, (low, high) in enumerate(INTERVAL_RANGES)
@@ -650,65 +657,56 @@ def _cards(
     return counts, ef_histogram, interval_histogram
 
 
-def _trouble_cards(conn: Connection, states: Any) -> tuple[TroubleCard, ...]:
-    """The cards (with their deck, entry and term) of a small, ordered state subquery."""
-    rows = conn.execute(
-        select(
-            C.id,
-            C.deck_slug,
-            C.entry_id,
-            C.term,
-            C.direction,
-            states.c.ef,
-            states.c.lapses,
-            states.c.interval,
-        )
-        .join(C, C.id == states.c.card_id)
-        .order_by(states.c.ef, states.c.lapses.desc(), C.id)
-    ).all()
+_TROUBLE_COLUMNS = "c.id, c.deck_slug, c.entry_id, c.term, c.direction, t.ef, t.lapses, t.interval"
+
+
+def _trouble_cards(reader: Reader, states: str, params: Params) -> tuple[TroubleCard, ...]:
+    """The cards (with their deck, entry and term) of a small, ordered state subquery `t`."""
+    rows = reader.rows(
+        f"SELECT {_TROUBLE_COLUMNS} FROM ({states}) t JOIN cards c ON c.id = t.card_id"
+        " ORDER BY t.ef, t.lapses DESC, c.id",
+        params,
+    )
     return tuple(
         TroubleCard(
-            card=row.id,
-            deck=row.deck_slug,
-            entry=row.entry_id,
-            term=row.term,
-            direction=row.direction,
-            ef=row.ef,
-            lapses=row.lapses,
-            interval=row.interval,
+            card=card_id,
+            deck=deck,
+            entry=entry,
+            term=term,
+            direction=direction,
+            ef=ef,
+            lapses=lapses,
+            interval=interval,
         )
-        for row in rows
+        for card_id, deck, entry, term, direction, ef, lapses, interval in rows
     )
 
 
-def _leeches(conn: Connection, scope: _Scope) -> tuple[TroubleCard, ...]:
+def _leeches(reader: Reader, scope: _Scope) -> tuple[TroubleCard, ...]:
     """Cards tagged leech (by the store, at 8 lapses and every 4 more), most lapses first."""
-    states = (
-        select(S.card_id, S.ef, S.lapses, S.interval)
-        .where(*scope.states, S.leech == true())
-        .subquery()
+    leeches = _trouble_cards(
+        reader,
+        "SELECT s.card_id, s.ef, s.lapses, s.interval FROM card_states s"
+        f" WHERE {scope.states.sql} AND s.leech",
+        scope.states.params,
     )
-    leeches = _trouble_cards(conn, states)
     return tuple(sorted(leeches, key=lambda card: (-card.lapses, card.ef, card.card)))
 
 
-def _hardest(conn: Connection, scope: _Scope) -> tuple[TroubleCard, ...]:
+def _hardest(reader: Reader, scope: _Scope) -> tuple[TroubleCard, ...]:
     """Entries with the lowest E-Factor, then the most lapses (only below 2.5 or lapsed).
 
     The graded cards are ranked in SQL (a top-N sort, no grouping); an entry is listed
     once, at its hardest card.
     """
+    # A card never graded has E-Factor 2.5 and no lapses: the condition leaves it out too.
     states = (
-        select(S.card_id, S.ef, S.lapses, S.interval)
-        # A card never graded has E-Factor 2.5 and no lapses: this leaves it out too
-        # (and keeps SQLite off the due index, which is slower here than a plain scan).
-        .where(*scope.states, or_(S.ef < 250, S.lapses > 0))
-        .order_by(S.ef, S.lapses.desc(), S.card_id)
-        .limit(TROUBLE_LIMIT * 2)
-        .subquery()
+        "SELECT s.card_id, s.ef, s.lapses, s.interval FROM card_states s"
+        f" WHERE {scope.states.sql} AND (s.ef < 250 OR s.lapses > 0)"
+        f" ORDER BY s.ef, s.lapses DESC, s.card_id LIMIT {TROUBLE_LIMIT * 2}"
     )
     hardest: dict[tuple[str, str], TroubleCard] = {}
-    for card in _trouble_cards(conn, states):
+    for card in _trouble_cards(reader, states, scope.states.params):
         if (card.deck, card.entry) not in hardest and len(hardest) < TROUBLE_LIMIT:
             hardest[card.deck, card.entry] = card
     return tuple(hardest.values())

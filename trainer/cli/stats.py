@@ -51,9 +51,8 @@ def stats(
     """
     from trainer.stats import compute_stats, stats_to_json
 
-    store = app.open_store()
     result = compute_stats(
-        store.engine,
+        app.read_store(),
         learner=learner or app.learner,
         decks=list(slugs),
         today=app.today(),
