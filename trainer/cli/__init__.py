@@ -7,15 +7,17 @@ are imported inside the commands that need them so `trainer --help` stays fast.
 
 from __future__ import annotations
 
-import getpass
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from trainer import __version__
 from trainer.cli.context import AppContext
 from trainer.errors import TrainerError
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 class TrainerGroup(click.Group):
@@ -31,6 +33,8 @@ class TrainerGroup(click.Group):
 
 
 def _default_learner() -> str:
+    import getpass
+
     try:
         return getpass.getuser()
     except Exception:  # no user name on this system (e.g. a bare container uid)
@@ -92,5 +96,6 @@ def _register() -> None:
 _register()
 
 
-def main() -> None:
-    cli(prog_name="trainer")
+def main(args: Sequence[str] | None = None) -> None:
+    """The `trainer` console script; `args` defaults to the command line."""
+    cli.main(args, prog_name="trainer")
