@@ -311,8 +311,9 @@ def test_dates_and_times_come_back_aware(store: Store) -> None:
 
 
 @pytest.mark.sqlite_only
-def test_record_is_one_transaction_of_two_statements(store: Store) -> None:
-    """The common case: the state is still `before` (a compare-and-set UPDATE), then the log."""
+def test_record_is_one_transaction_of_three_statements(store: Store) -> None:
+    """The common case: the state is still `before` (a compare-and-set UPDATE), the log row,
+    and the upsert of its day's totals."""
     from sqlalchemy import event
 
     answer(store, A1F, 4)  # the learner exists and is known to this store
@@ -320,7 +321,8 @@ def test_record_is_one_transaction_of_two_statements(store: Store) -> None:
     statements: list[str] = []
 
     def log(conn: object, cursor: object, statement: str, *args: object) -> None:
-        statements.append(statement.split()[0] + " " + statement.split()[1])
+        words = statement.split()
+        statements.append(" ".join(words[:3] if words[0] == "INSERT" else words[:2]))
 
     event.listen(store.engine, "before_cursor_execute", log)
     try:
@@ -332,7 +334,12 @@ def test_record_is_one_transaction_of_two_statements(store: Store) -> None:
         )
     finally:
         event.remove(store.engine, "before_cursor_execute", log)
-    assert statements == ["BEGIN IMMEDIATE", "UPDATE card_states", "INSERT INTO"]
+    assert statements == [
+        "BEGIN IMMEDIATE",
+        "UPDATE card_states",
+        "INSERT INTO reviews",
+        "INSERT INTO review_days",
+    ]
 
 
 def test_a_store_locked_too_long_is_one_line(

@@ -195,6 +195,40 @@ def _stats_indexes(conn: Connection) -> None:
     ).create(conn)
 
 
+def _review_days(conn: Connection) -> None:
+    """0006: `review_days`, per-day totals of the log (see trainer.reviewdays), backfilled.
+
+    One row per learner, study day and deck, filled from the log in one
+    INSERT ... SELECT ... GROUP BY. The backfill SQL is trainer.reviewdays' own: if a
+    later migration changes the table's columns, freeze a copy of today's SQL here.
+    """
+    from trainer.reviewdays import backfill_review_days
+
+    md = MetaData()
+    Table("learners", md, Column("id", Integer, primary_key=True))  # for the foreign key
+    counters = [
+        Column(name, BigInteger if name == "answer_ms" else Integer, nullable=False)
+        for name in _REVIEW_DAYS_COUNTERS
+    ]
+    Table(
+        "review_days",
+        md,
+        Column("learner_id", Integer, ForeignKey("learners.id"), primary_key=True),
+        Column("day", Date, primary_key=True),
+        Column("deck_slug", String(100), primary_key=True),
+        *counters,
+    ).create(conn)
+    backfill_review_days(conn)
+
+
+# The counter columns of 0006, frozen (trainer.reviewdays.COUNTERS may grow later).
+_REVIEW_DAYS_COUNTERS = (
+    *("answers", "passed", "learned", "reviewed", "redrilled", "answer_ms"),
+    *(f"grade_{grade}" for grade in range(6)),
+    *("young_reviews", "young_passed", "mature_reviews", "mature_passed"),
+)
+
+
 #: The steps of the migrations named in trainer.schema.MIGRATION_NAMES, in the same order.
 #: Never rename or reorder; only append (a name there, its step here).
 STEPS: list[Callable[[Connection], None]] = [
@@ -203,6 +237,7 @@ STEPS: list[Callable[[Connection], None]] = [
     _deck_file_stat,  # 0003_deck_file_stat
     _finished_deck_index,  # 0004_finished_deck_index
     _stats_indexes,  # 0005_stats_indexes
+    _review_days,  # 0006_review_days
 ]
 
 #: Every migration, in the order it runs.

@@ -15,4 +15,5 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0003_deck_file_stat",
     "0004_finished_deck_index",
     "0005_stats_indexes",
+    "0006_review_days",
 )

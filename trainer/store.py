@@ -15,6 +15,8 @@ the migrations themselves are in trainer.migrations):
   has graded, buried or suspended the card; no row means new).
 - reviews: the log, one row per answer, with the state before and after, so the
   current state of every card can be rebuilt from it alone.
+- review_days (0006): per learner, study day and deck, the totals of the log that
+  `trainer stats` reads (trainer.reviewdays), kept in the same transaction as the log.
 
 Queries are SQLAlchemy Core over the ORM tables (fast enough to record an answer
 in about a millisecond on a store of 100,000 cards and 1,000,000 log rows). Every
@@ -27,7 +29,9 @@ on SQLite. `Store._lock` takes a transaction-level advisory lock instead: per
 learner and card for an answer, undo, bury or suspend (two sessions of one learner
 are applied one after the other, and the last logged answer of a card is always its
 state; different learners never wait for each other), and one store-wide key for
-deck syncs and migrations. New learners are inserted with ON CONFLICT DO NOTHING.
+deck syncs and migrations. Answers and undos also hold their learner's key shared,
+which `rebuild_states` takes exclusive while it recounts the learner's review_days.
+New learners are inserted with ON CONFLICT DO NOTHING.
 Under that lock (or SQLite's), `Store.record` rebases an answer built on a state
 another session has changed since (see its docstring), so no answer is lost.
 """
@@ -57,6 +61,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     and_,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -77,7 +82,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql import Select
 
-from trainer import migrations, sm2
+from trainer import migrations, reviewdays, sm2
 from trainer.errors import StoreError
 from trainer.model import (
     Card,
@@ -235,6 +240,35 @@ class ReviewRow(Base):
     )
 
 
+class ReviewDayRow(Base):
+    """Per-day totals of the log (0006), kept by record, undo_last and rebuild_states.
+
+    What each counter counts: trainer.reviewdays.
+    """
+
+    __tablename__ = "review_days"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)  # reviews.day
+    deck_slug: Mapped[str] = mapped_column(String(100), primary_key=True)  # cards.deck_slug
+    answers: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[int] = mapped_column(Integer)
+    learned: Mapped[int] = mapped_column(Integer)
+    reviewed: Mapped[int] = mapped_column(Integer)
+    redrilled: Mapped[int] = mapped_column(Integer)
+    answer_ms: Mapped[int] = mapped_column(BigInteger)
+    grade_0: Mapped[int] = mapped_column(Integer)
+    grade_1: Mapped[int] = mapped_column(Integer)
+    grade_2: Mapped[int] = mapped_column(Integer)
+    grade_3: Mapped[int] = mapped_column(Integer)
+    grade_4: Mapped[int] = mapped_column(Integer)
+    grade_5: Mapped[int] = mapped_column(Integer)
+    young_reviews: Mapped[int] = mapped_column(Integer)
+    young_passed: Mapped[int] = mapped_column(Integer)
+    mature_reviews: Mapped[int] = mapped_column(Integer)
+    mature_passed: Mapped[int] = mapped_column(Integer)
+
+
 # --------------------------------------------------------------------------------------
 # The store: opening, answers, the queue, decks, browsing.
 
@@ -243,12 +277,24 @@ BUSY_TIMEOUT_MS = 10_000  # a second process on the same file waits this long fo
 SQLITE_CACHE_KIB = 16 * 1024  # page cache per connection (SQLite's default: 2 MB)
 CONNECT_TIMEOUT_S = 10  # PostgreSQL: give up on an unreachable server after this long
 DECKS_LOCK = 0x7472_6E72  # PostgreSQL advisory lock key of deck writes and migrations
+# PostgreSQL: a learner's lock is this plus the learner id (shared by answers and undo,
+# exclusive while rebuild_states recomputes the learner's review_days rows).
+LEARNER_LOCK_BASE = DECKS_LOCK << 32
 
 DECKS = cast(Table, DeckRow.__table__)
 CARDS = cast(Table, CardRow.__table__)
 LEARNERS = cast(Table, LearnerRow.__table__)
 STATES = cast(Table, CardStateRow.__table__)
 REVIEWS = cast(Table, ReviewRow.__table__)
+REVIEW_DAYS = cast(Table, ReviewDayRow.__table__)
+
+# review_days: one answer added to, or taken from, its row (SQL in trainer.reviewdays).
+# `day` is bound as a Date, stored as SQLAlchemy stores dates (ISO text on SQLite).
+ADD_REVIEW_DAY = text(reviewdays.ADD_SQL).bindparams(bindparam("day", type_=Date()))
+SUBTRACT_REVIEW_DAY = text(reviewdays.SUBTRACT_SQL).bindparams(bindparam("day", type_=Date()))
+DELETE_EMPTY_REVIEW_DAY = text(reviewdays.DELETE_EMPTY_SQL).bindparams(
+    bindparam("day", type_=Date())
+)
 
 
 def _new_id(result: CursorResult[Any]) -> int:
@@ -401,6 +447,21 @@ def listing_state(*, retired: bool, suspended: bool, n: int, due: date | None) -
     if due is None:
         return "new"
     return "learning" if n < 2 else "review"
+
+
+def _review_day_values(lid: int, review: Review) -> dict[str, Any]:
+    """The parameters of ADD_REVIEW_DAY / SUBTRACT_REVIEW_DAY for a logged answer."""
+    return {
+        "learner_id": lid,
+        "day": review.day,
+        "card_id": review.card_id,
+        **reviewdays.counts(
+            grade=int(review.grade),
+            kind=str(review.kind),
+            interval_before=review.before.interval,
+            answer_ms=review.answer_ms,
+        ),
+    }
 
 
 def _state_values(review: Review) -> dict[str, Any]:
@@ -591,7 +652,8 @@ class Store:
         """Wait for the transaction-level advisory lock of a learner's card (else: of the decks).
 
         Taken before the first write of the transaction, so answers to one card are
-        logged (their ids drawn) and applied in the same order.
+        logged (their ids drawn) and applied in the same order. A card's lock comes with
+        the learner's lock, shared (see `_lock_learner`).
         """
         if conn.dialect.name != "postgresql":
             return
@@ -599,8 +661,28 @@ class Store:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DECKS_LOCK})
         else:
             conn.execute(
-                text("SELECT pg_advisory_xact_lock(:learner, hashtext(:card))"),
-                {"learner": learner_id, "card": card_id},
+                text(
+                    "SELECT pg_advisory_xact_lock(:learner, hashtext(:card)), "
+                    "pg_advisory_xact_lock_shared(:learner_key)"
+                ),
+                {
+                    "learner": learner_id,
+                    "card": card_id,
+                    "learner_key": LEARNER_LOCK_BASE + learner_id,
+                },
+            )
+
+    @staticmethod
+    def _lock_learner(conn: Connection, learner_id: int) -> None:
+        """Wait until no other transaction answers or undoes for the learner (PostgreSQL).
+
+        For recomputing all of a learner's review_days rows: an answer committed
+        between deleting them and reading the log could otherwise be counted twice.
+        """
+        if conn.dialect.name == "postgresql":
+            conn.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"),
+                {"key": LEARNER_LOCK_BASE + learner_id},
             )
 
     # -- learners -----------------------------------------------------------------------
@@ -735,6 +817,7 @@ class Store:
                     )
                 )
             )
+            conn.execute(ADD_REVIEW_DAY, _review_day_values(lid, review))
         self._learner_ids[review.learner] = lid
         return replace(review, id=review_id)
 
@@ -829,6 +912,12 @@ class Store:
                 )
             )
             conn.execute(delete(REVIEWS).where(REVIEWS.c.id == review.id))
+            values = _review_day_values(lid, review)
+            conn.execute(SUBTRACT_REVIEW_DAY, values)
+            conn.execute(
+                DELETE_EMPTY_REVIEW_DAY,
+                {key: values[key] for key in ("learner_id", "day", "card_id")},
+            )
         return review
 
     def history(self, learner: str, card_id: str) -> list[Review]:
@@ -845,12 +934,19 @@ class Store:
             return [self._review(learner, row) for row in rows]
 
     def rebuild_states(self, learner: str) -> dict[str, CardState]:
-        """Every card's current state, from the review log alone (the last `after` per card)."""
+        """Every card's current state, from the review log alone (the last `after` per card).
+
+        Also recomputes the learner's review_days rows from the log, in one committed
+        transaction.
+        """
         states: dict[str, CardState] = {}
-        with self._read() as conn:
+        with self._write() as conn:
             lid = self._learner_id(conn, learner, create=False)
             if lid is None:
                 return states
+            self._lock_learner(conn, lid)
+            conn.execute(text(reviewdays.DELETE_LEARNER_SQL), {"learner_id": lid})
+            reviewdays.backfill_review_days(conn, lid)
             rows = conn.execute(
                 select(
                     REVIEWS.c.card_id,

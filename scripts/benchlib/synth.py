@@ -767,6 +767,7 @@ def write_history(
                 if c.due[j] is not None or c.suspended[j] or c.buried_until[j] is not None
             ),
         )
+        fill_review_days(cursor)
         for sql in indexes:
             cursor.execute(sql)
         connection.commit()
@@ -775,6 +776,20 @@ def write_history(
     finally:
         raw.close()
     return written
+
+
+def fill_review_days(cursor: sqlite3.Cursor) -> None:
+    """Per-day totals of the log just written, as migration 0006 backfills them (a store
+    made by a trainer without the table is left as it is)."""
+    found = cursor.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'review_days'"
+    ).fetchone()
+    if found is None:
+        return
+    from trainer.reviewdays import BACKFILL_SQL
+
+    cursor.execute("DELETE FROM review_days")
+    cursor.execute(BACKFILL_SQL)
 
 
 def settle(db_path: Path, learner: str, sizes: Sizes, today: date) -> dict[str, Any]:
