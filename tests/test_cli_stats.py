@@ -7,6 +7,9 @@ clock of the command is frozen with freezegun (TRAINER_TZ=UTC, rollover 04:00).
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime
 
 import pytest
@@ -226,3 +229,37 @@ def test_help_has_an_example() -> None:
     assert result.exit_code == 0
     assert "Example:" in result.output
     assert "--days" in result.output and "--learner NAME" in result.output
+
+
+NO_HEAVY_IMPORTS = """\
+import contextlib, io, json, sys
+
+from trainer.cli import main
+
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    try:
+        main(["stats", "--json"])
+    except SystemExit as done:
+        assert not done.code, done.code
+loaded = sorted({name.split(".")[0] for name in sys.modules} & {"sqlalchemy", "rich"})
+print(json.dumps({"loaded": loaded, "output": json.loads(out.getvalue())}))
+"""
+
+
+def test_json_on_a_fresh_sqlite_store_imports_neither_sqlalchemy_nor_rich(history: None) -> None:
+    """A synced, migrated SQLite store is read with the standard library's sqlite3 alone."""
+    assert run(["stats"]).exit_code == 0  # the store is synced and migrated
+    done = subprocess.run(
+        [sys.executable, "-c", NO_HEAVY_IMPORTS],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "TRAINER_LEARNER": "ada"},
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["loaded"] == []
+    assert result["output"]["learner"] == "ada"
+    assert result["output"]["streak"]["days_studied"] == 3
+    assert result["output"]["counts"]["total"] == 96

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,15 +15,17 @@ from trainer import sm2
 from trainer import stats as stats_module
 from trainer.errors import UnknownDeckError
 from trainer.model import CardState, Grade, Review, ReviewKind
-from trainer.sqlread import EngineReader
+from trainer.sqlread import EngineReader, Reader
 from trainer.stats import (
     INTERVAL_RANGES,
     Stats,
+    Streak,
     compute_stats,
     ef_bin,
     interval_range,
     stats_to_json,
     streak_of,
+    study_streak,
 )
 from trainer.store import DeckSource, Store
 from trainer.studyday import study_day
@@ -474,30 +477,166 @@ def test_json_keys(store: Store) -> None:
     assert [r["days"] for r in data["retention"]] == [7, 30, 365]
 
 
-def test_a_few_aggregate_queries_filtered_by_learner_and_day(store: Store) -> None:
-    from sqlalchemy import event
+class RecordingReader:
+    """A Reader that keeps the SQL it runs (one line each)."""
 
+    def __init__(self, reader: Reader) -> None:
+        self.reader = reader
+        self.statements: list[str] = []
+
+    @property
+    def dialect(self) -> str:
+        return self.reader.dialect
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        self.statements.append(" ".join(sql.split()))
+        return self.reader.rows(sql, params)
+
+    def close(self) -> None:
+        self.reader.close()
+
+
+def test_a_few_aggregate_queries_filtered_by_learner_and_day(store: Store) -> None:
     for offset in range(39, -1, -1):  # oldest first
         day = TODAY - timedelta(days=offset)
         for i in range(10):
             grade = 1 if (offset + i) % 3 == 0 else 4  # lapses keep the intervals short
             answer(store, nth(i), grade, at_noon(day) + timedelta(minutes=i))
-    statements: list[str] = []
-
-    def log(conn: object, cursor: object, sql: str, *args: object) -> None:
-        statements.append(" ".join(sql.split()))
-
-    event.listen(store.engine, "before_cursor_execute", log)
-    try:
-        result = stats(store)
-    finally:
-        event.remove(store.engine, "before_cursor_execute", log)
+    with store.engine.connect() as conn:
+        reader = RecordingReader(EngineReader(conn))
+        result = compute_stats(reader, learner=LEARNER, today=TODAY)
     assert result.time.answers == 300  # the last 30 days, 10 answers each
-    queries = [sql for sql in statements if sql.upper().startswith(("SELECT", "WITH"))]
+    queries = reader.statements
     assert len(queries) <= 16
+    # The log's rows are read for today and for the hours of the period only; the
+    # calendar, retention, streak, grades and time come from the per-day totals.
     on_log = [sql for sql in queries if "FROM reviews" in sql]
-    assert len(on_log) == 5  # today, period, calendar, retention, study days
+    assert len(on_log) == 2
+    per_day = [sql for sql in queries if "FROM review_days" in sql]
+    assert len(per_day) == 2
     for sql in on_log:
-        assert "r.learner_id =" in sql
-        assert "r.day" in sql
-        assert "GROUP BY" in sql or "count(" in sql or "min(r.day)" in sql
+        assert "r.learner_id = :learner_id AND r.day" in sql
+    for sql in per_day:
+        assert "d.learner_id = :learner_id" in sql and "d.day <= :today" in sql
+        assert "GROUP BY d.day" in sql or "DISTINCT d.day" in sql
+
+
+# -- per-day totals (review_days) against the log ---------------------------------------------
+
+
+def figures_from_log(
+    store: Store, *, today: date, days: int, decks: tuple[str, ...] = ()
+) -> dict[str, object]:
+    """Calendar, retention, streak, grades and time computed from every log row, in Python."""
+    from sqlalchemy import select
+
+    from trainer.store import CardRow, LearnerRow, ReviewRow
+
+    with store.engine.connect() as conn:
+        rows = conn.execute(
+            select(ReviewRow.day, ReviewRow.grade, ReviewRow.kind)
+            .add_columns(ReviewRow.interval_before, ReviewRow.answer_ms, CardRow.deck_slug)
+            .join(CardRow, CardRow.id == ReviewRow.card_id)
+            .join(LearnerRow, LearnerRow.id == ReviewRow.learner_id)
+            .where(LearnerRow.name == LEARNER)
+        ).all()
+    rows = [row for row in rows if not decks or row.deck_slug in decks]
+    calendar: dict[date, int] = {}
+    for row in rows:
+        if 0 <= (today - row.day).days < 365:
+            calendar[row.day] = calendar.get(row.day, 0) + 1
+    retention = []
+    for window in (7, 30, 365):
+        shares = []
+        for mature in (False, True):
+            reviews = [
+                row
+                for row in rows
+                if row.kind == "review"
+                and 0 <= (today - row.day).days < window
+                and (row.interval_before >= 21) == mature
+            ]
+            shares.append((len(reviews), sum(row.grade >= 3 for row in reviews)))
+        retention.append((window, *shares))
+    period = [row for row in rows if 0 <= (today - row.day).days < days]
+    return {
+        "calendar": dict(sorted(calendar.items())),
+        "retention": retention,
+        "streak": streak_of(sorted({row.day for row in rows if row.day <= today}), today),
+        "grades": tuple(sum(row.grade == g for row in period) for g in range(6)),
+        "time": (len(period), sum(row.answer_ms for row in period) / 1000),
+    }
+
+
+def figures(result: Stats) -> dict[str, object]:
+    return {
+        "calendar": result.calendar,
+        "retention": [
+            (r.days, (r.young.answers, r.young.passed), (r.mature.answers, r.mature.passed))
+            for r in result.retention
+        ],
+        "streak": result.streak,
+        "grades": result.grades,
+        "time": (result.time.answers, result.time.seconds),
+    }
+
+
+def test_per_day_totals_equal_the_log_after_answers_and_undos(store: Store) -> None:
+    """The figures read from review_days are the ones the log gives, undos included."""
+    for offset in range(50, -1, -1):
+        if offset % 7 in (3, 4):
+            continue  # gaps in the streak
+        day = TODAY - timedelta(days=offset)
+        for i in range(offset % 5 + 1):
+            deck = "beta" if i % 3 == 2 else "alpha"
+            grade = (offset + i) % 6
+            answer(
+                store, card(i % 5, deck), grade, at_noon(day) + timedelta(minutes=i), ms=1000 + i
+            )
+            if grade < 3:
+                answer(store, card(i % 5, deck), 4, at_noon(day), redrill=True, ms=500)
+    logged(store, card(7), 4, TODAY - timedelta(days=2), interval_before=30)  # mature review
+    logged(store, card(8), 1, TODAY - timedelta(days=40), interval_before=25)
+    # Undo: the last answers of today, then a day whose only answer is taken back.
+    assert store.undo_last(LEARNER) is not None
+    assert store.undo_last(LEARNER) is not None
+    lone = TODAY + timedelta(days=1)
+    answer(store, card(4, "beta"), 4, at_noon(lone))
+    assert store.undo_last(LEARNER) is not None
+    for today in (TODAY, TODAY - timedelta(days=3), lone):
+        for decks in ((), ("beta",), ("alpha", "beta")):
+            for days in (1, 30, 400):
+                expected = figures_from_log(store, today=today, days=days, decks=decks)
+                result = stats(store, today=today, decks=list(decks), days=days)
+                assert figures(result) == expected, (today, decks, days)
+    assert stats(store).streak.current > 0
+
+
+def test_per_day_totals_after_rebuild_states(store: Store) -> None:
+    for offset in (5, 4, 2, 0):
+        answer(store, card(offset), 4 if offset else 2, at_noon(TODAY - timedelta(days=offset)))
+    before = figures(stats(store, days=400))
+    store.rebuild_states(LEARNER)
+    assert (
+        figures(stats(store, days=400)) == before == figures_from_log(store, today=TODAY, days=400)
+    )
+
+
+# -- study_streak (trainer status) -------------------------------------------------------------
+
+
+def test_study_streak_is_the_stats_streak(store: Store) -> None:
+    for offset in (9, 8, 7, 3, 2, 1):
+        answer(store, card(0), 4, at_noon(TODAY - timedelta(days=offset)))
+    answer(store, card(1, "beta"), 4, at_noon(TODAY))
+    with store.engine.connect() as conn:
+        reader = EngineReader(conn)
+        streak = study_streak(reader, LEARNER, TODAY)
+        assert (streak.current, streak.longest, streak.days_studied) == (4, 4, 7)
+        assert streak == stats(store).streak
+        alpha = study_streak(reader, LEARNER, TODAY, ["alpha"])
+        assert (alpha.current, alpha.longest, alpha.days_studied) == (3, 3, 6)
+        assert alpha == stats(store, decks=["alpha"]).streak
+        assert study_streak(reader, LEARNER, TODAY - timedelta(days=5)).current == 0
+        assert study_streak(reader, "nobody", TODAY) == Streak()
+        assert study_streak(reader, LEARNER, TODAY, ["no-such-deck"]) == Streak()

@@ -11,27 +11,29 @@ nothing migrated or synced (so `trainer stats --json` never imports SQLAlchemy t
 a SQLAlchemy connection otherwise (PostgreSQL). The only expression that differs
 between the two databases is the quarter hour of an answer (`_quarter_hour`).
 
-Every query on the review log filters by learner and study-day range, groups in SQL
-and returns at most a few thousand rows:
+Nothing reads the whole review log:
 
-1. study days ever answered: a recursive "skip scan" (the next `MIN(day)` after the
-   previous one), one index seek per study day instead of reading every row;
-2. the calendar: the last 365 days `GROUP BY day`, read from the index alone;
-3. retention: the `review` answers of the last 365 days `GROUP BY day`;
-4. the period (the last `days` days): `GROUP BY grade, quarter hour` for grades,
-   hours and time;
-5. today: cards, answers, passes, time, re-drills.
+1. calendar, retention, grades and time: the per-day totals of the log
+   (`review_days`, migration 0006, kept with the log by the store: one row per
+   learner, study day and deck), `GROUP BY day` over the longest window (a year, or
+   the period if longer): a few thousand rows of its primary key range;
+2. the streak: the distinct study days of `review_days` (`trainer.streaks`);
+3. today: the log rows of the study day (cards answered needs the card ids);
+4. answers by hour over the period: the log rows of those days, `GROUP BY` the UTC
+   quarter hour (see below).
 
 The cards: the number of cards of the chosen decks; then the learner's card_states
 alone (cards of other decks and retired ones left out by a short id list, or an
-`IN (subquery)` when there are many): one `GROUP BY ef, interval, suspended` pass gives
-the counts by state and both histograms, a second query the few buried cards (taken
-out of those counts), then `GROUP BY due` for the forecast, the leeches, and the
-hardest cards (a top-N sort).
+`IN (subquery)` when there are many): one `GROUP BY ef, interval, suspended` pass
+gives the counts by state and both histograms, streamed in the order of migration
+0008's index (learner, E-Factor, interval, suspended, ...) without a sort; the few
+buried cards (0008's partial index) are taken out of those counts; then
+`GROUP BY due` for the forecast (0005's index), the leeches (0008's partial index) and
+the hardest cards (0008's index again: in E-Factor order, the top N read first).
 
 Answers by hour of the day are in the learner's local time. The log keeps UTC
 instants, and the UTC offset of a zone changes with daylight saving time, so a UTC
-hour cannot be mapped to one local hour. The period query groups by the UTC
+hour cannot be mapped to one local hour. The hours query groups by the UTC
 quarter hour since the epoch instead (one group per 15 minutes with answers,
 at most 96 a day); each group is converted to the local hour in Python with the
 zone's offset at that instant. Quarter hours also keep zones with a :30 or :45
@@ -52,6 +54,7 @@ Definitions (as in Anki where Anki has one):
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -59,6 +62,7 @@ from typing import Any
 
 from trainer.errors import UnknownDeckError
 from trainer.sqlread import Reader, in_params, one, scalar, to_date
+from trainer.streaks import Streak, streak_of, study_days, study_streak
 
 MATURE_INTERVAL = 21  # days: Anki's line between young and mature cards
 LEARNED_REPS = 2  # n >= 2: past the 6-day step
@@ -169,15 +173,6 @@ class Retention:
 
 
 @dataclass(frozen=True)
-class Streak:
-    current: int = 0  # consecutive study days ending today or yesterday
-    longest: int = 0
-    longest_end: date | None = None  # last day of the longest streak (the latest if tied)
-    days_studied: int = 0  # study days with at least one answer, ever
-    first_day: date | None = None
-
-
-@dataclass(frozen=True)
 class Bin:
     """One histogram bar: cards with a value in [low, high] (high None: open)."""
 
@@ -258,6 +253,8 @@ def _quarter_hour(dialect: str) -> str:
     has a fraction: floored first.
     """
     if dialect == "sqlite":
+        if sqlite3.sqlite_version_info >= (3, 38):  # unixepoch(): 3x faster than strftime
+            return f"unixepoch(r.at) / {QUARTER_HOUR}"
         return f"CAST(strftime('%s', r.at) AS INTEGER) / {QUARTER_HOUR}"
     return f"CAST(floor(EXTRACT(epoch FROM r.at)) AS BIGINT) / {QUARTER_HOUR}"
 
@@ -312,9 +309,10 @@ def compute_stats(
         raise ValueError("days must be at least 1")
     slugs, others = _choose_decks(reader, decks)
     learner_id = _learner_id(reader, learner)
-    log = _log_scope(learner_id, slugs if decks else None)
+    chosen = slugs if decks else None  # without --deck: every answer of the learner
+    log = _log_scope(learner_id, chosen)
     scope = _scope(reader, learner_id, slugs, others)
-    grades, hours, period_time = _period(reader, log, today, days, tz)
+    per_day = _days(reader, learner_id, chosen, today, days)
     counts, ef_histogram, interval_histogram = _cards(reader, scope, today)
     return Stats(
         learner=learner,
@@ -322,17 +320,17 @@ def compute_stats(
         today=_today(reader, log, scope, today),
         counts=counts,
         forecast=_forecast(reader, scope, today, forecast_days),
-        calendar=_calendar(reader, log, today, today - timedelta(days=CALENDAR_DAYS - 1)),
-        retention=_retention(reader, log, today),
-        streak=_streak(reader, log, today),
+        calendar=per_day.calendar,
+        retention=per_day.retention,
+        streak=streak_of(study_days(reader, learner_id, today, chosen), today),
         ef_histogram=ef_histogram,
         interval_histogram=interval_histogram,
         period_days=days,
-        grades=grades,
-        hours=hours,
+        grades=per_day.grades,
+        hours=_hours(reader, log, today, days, tz),
         leeches=_leeches(reader, scope),
         hardest=_hardest(reader, scope),
-        time=TimeStats(days=days, answers=period_time[0], seconds=period_time[1]),
+        time=per_day.time,
         timezone=str(tz),
     )
 
@@ -438,113 +436,102 @@ def _today(reader: Reader, log: _Where, scope: _Scope, today: date) -> TodayStat
     )
 
 
-def _calendar(reader: Reader, log: _Where, today: date, start: date) -> dict[date, int]:
-    """Answers per study day from `start` to `today`."""
-    rows = reader.rows(
-        f"SELECT r.day, count(*) FROM reviews r WHERE {log.sql}"
-        " AND r.day >= :start AND r.day <= :today GROUP BY r.day ORDER BY r.day",
-        log.with_(start=start, today=today),
-    )
-    return {_day(day): count for day, count in rows}
-
-
 def _day(value: date | str) -> date:
     day = to_date(value)
     assert day is not None
     return day
 
 
-def _retention(reader: Reader, log: _Where, today: date) -> tuple[Retention, ...]:
-    """True retention over each window, from the review answers of the longest one by day."""
-    longest = max(RETENTION_WINDOWS)
-    mature = f"r.interval_before >= {MATURE_INTERVAL}"
-    passed = f"r.grade >= {PASS_GRADE}"
-    rows = reader.rows(
-        f"SELECT r.day, count(*), count(CASE WHEN {mature} THEN 1 END),"
-        f" count(CASE WHEN {passed} THEN 1 END),"
-        f" count(CASE WHEN {mature} AND {passed} THEN 1 END)"
-        f" FROM reviews r WHERE {log.sql} AND r.kind = 'review'"
-        " AND r.day > :start AND r.day <= :today GROUP BY r.day",
-        log.with_(start=today - timedelta(days=longest), today=today),
+@dataclass(frozen=True)
+class _Days:
+    """The per-day totals of the log (`review_days`) a Stats needs, read in one query."""
+
+    calendar: dict[date, int]
+    retention: tuple[Retention, ...]
+    grades: tuple[int, ...]
+    time: TimeStats
+
+
+_DAY_SUMS = ", ".join(
+    f"sum(d.{name})"
+    for name in (
+        "answers",
+        "answer_ms",
+        *(f"grade_{grade}" for grade in range(6)),
+        "young_reviews",
+        "young_passed",
+        "mature_reviews",
+        "mature_passed",
     )
+)
+
+
+def _days(
+    reader: Reader, learner_id: int, slugs: list[str] | None, today: date, days: int
+) -> _Days:
+    """Calendar, retention, grades and time from the per-day totals of the longest window.
+
+    One row per study day of the last max(365, `days`) days: the totals of the
+    learner's rows (of the chosen decks' rows with --deck), read in the order of the
+    table's key (learner, day, deck).
+    """
+    window = max(CALENDAR_DAYS, *RETENTION_WINDOWS, days)
+    sql = f"SELECT d.day, {_DAY_SUMS} FROM review_days d WHERE d.learner_id = :learner_id"
+    params: Params = {
+        "learner_id": learner_id,
+        "start": today - timedelta(days=window),
+        "today": today,
+    }
+    if slugs is not None:
+        listed, deck_params = in_params("deck", slugs)
+        sql += f" AND d.deck_slug IN ({listed})"
+        params.update(deck_params)
+    rows = reader.rows(sql + " AND d.day > :start AND d.day <= :today GROUP BY d.day", params)
+    calendar: dict[date, int] = {}
     windows = {n: [0, 0, 0, 0] for n in RETENTION_WINDOWS}
-    for day, answers, mature_answers, passes, mature_passes in rows:
-        age = (today - _day(day)).days
+    grades = [0] * 6
+    answers = ms = 0
+    for day_value, day_answers, day_ms, *rest in rows:
+        age = (today - _day(day_value)).days
+        if not day_answers:
+            continue
+        if age < CALENDAR_DAYS:
+            calendar[_day(day_value)] = int(day_answers)
+        young, young_passed, mature, mature_passed = (int(value) for value in rest[6:])
         for n, sums in windows.items():
             if age < n:
-                sums[0] += answers - mature_answers
-                sums[1] += passes - mature_passes
-                sums[2] += mature_answers
-                sums[3] += mature_passes
-    return tuple(
-        Retention(days=n, young=Share(s[0], s[1]), mature=Share(s[2], s[3]))
-        for n, s in windows.items()
+                sums[0] += young
+                sums[1] += young_passed
+                sums[2] += mature
+                sums[3] += mature_passed
+        if age < days:
+            for grade, count in enumerate(rest[:6]):
+                grades[grade] += int(count)
+            answers += int(day_answers)
+            ms += int(day_ms)
+    return _Days(
+        calendar=dict(sorted(calendar.items())),
+        retention=tuple(
+            Retention(days=n, young=Share(s[0], s[1]), mature=Share(s[2], s[3]))
+            for n, s in windows.items()
+        ),
+        grades=tuple(grades),
+        time=TimeStats(days=days, answers=answers, seconds=ms / 1000),
     )
 
 
-def _period(
-    reader: Reader, log: _Where, today: date, days: int, tz: tzinfo
-) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, float]]:
-    """Grades, local hours and time over the last `days` study days."""
+def _hours(reader: Reader, log: _Where, today: date, days: int, tz: tzinfo) -> tuple[int, ...]:
+    """Answers by local hour over the last `days` study days (the only read of the log's rows)."""
     quarter = _quarter_hour(reader.dialect)
     rows = reader.rows(
-        f"SELECT r.grade, {quarter} AS quarter, count(*), coalesce(sum(r.answer_ms), 0)"
-        f" FROM reviews r WHERE {log.sql} AND r.day > :start AND r.day <= :today"
-        f" GROUP BY r.grade, {quarter}",
+        f"SELECT {quarter} AS quarter, count(*) FROM reviews r"
+        f" WHERE {log.sql} AND r.day > :start AND r.day <= :today GROUP BY {quarter}",
         log.with_(start=today - timedelta(days=days), today=today),
     )
-    grades = [0] * 6
     hours = [0] * 24
-    local_hour: dict[int, int] = {}
-    answers, ms = 0, 0
-    for grade, q, count, q_ms in rows:
-        if 0 <= grade <= 5:
-            grades[grade] += count
-        hour = local_hour.get(q)
-        if hour is None:
-            hour = datetime.fromtimestamp(int(q) * QUARTER_HOUR, UTC).astimezone(tz).hour
-            local_hour[q] = hour
-        hours[hour] += count
-        answers += count
-        ms += int(q_ms)
-    return tuple(grades), tuple(hours), (answers, ms / 1000)
-
-
-def _streak(reader: Reader, log: _Where, today: date) -> Streak:
-    """Every study day with an answer, by a recursive skip scan over the (learner, day) index."""
-    rows = reader.rows(
-        "WITH RECURSIVE study_days(day) AS ("
-        f" SELECT min(r.day) FROM reviews r WHERE {log.sql}"
-        " UNION ALL"
-        f" SELECT (SELECT min(r.day) FROM reviews r WHERE {log.sql} AND r.day > study_days.day)"
-        " FROM study_days WHERE study_days.day IS NOT NULL"
-        ") SELECT day FROM study_days WHERE day IS NOT NULL",
-        log.params,
-    )
-    found = [day for day in (_day(value) for (value,) in rows) if day <= today]
-    return streak_of(found, today)
-
-
-def streak_of(study_days: Sequence[date], today: date) -> Streak:
-    """Current and longest runs of consecutive days in sorted `study_days` (pure)."""
-    if not study_days:
-        return Streak()
-    longest, longest_end, run = 0, study_days[0], 0
-    previous: date | None = None
-    for day in study_days:
-        run = run + 1 if previous is not None and (day - previous).days == 1 else 1
-        if run >= longest:
-            longest, longest_end = run, day
-        previous = day
-    last = study_days[-1]
-    current = run if (today - last).days <= 1 else 0
-    return Streak(
-        current=current,
-        longest=longest,
-        longest_end=longest_end,
-        days_studied=len(study_days),
-        first_day=study_days[0],
-    )
+    for q, count in rows:
+        hours[datetime.fromtimestamp(int(q) * QUARTER_HOUR, UTC).astimezone(tz).hour] += count
+    return tuple(hours)
 
 
 def _forecast(reader: Reader, scope: _Scope, today: date, horizon: int) -> Forecast:
@@ -818,8 +805,10 @@ __all__ = [
     "TodayStats",
     "TroubleCard",
     "compute_stats",
+    "deck_slugs",
     "ef_bin",
     "interval_range",
     "stats_to_json",
     "streak_of",
+    "study_streak",
 ]
