@@ -55,6 +55,7 @@ Definitions (as in Anki where Anki has one):
 from __future__ import annotations
 
 import sqlite3
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
@@ -562,12 +563,12 @@ def ef_bin(ef: int) -> int:
     return max(0, (ef - EF_MIN) // EF_BIN)
 
 
+_INTERVAL_HIGHS = [high for _, high in INTERVAL_RANGES if high is not None]
+
+
 def interval_range(interval: int) -> int:
     """Index in INTERVAL_RANGES of an interval in days (0 and below count as 1 day)."""
-    for i, (_, high) in enumerate(INTERVAL_RANGES):
-        if high is None or interval <= high:
-            return i
-    return len(INTERVAL_RANGES) - 1
+    return bisect_left(_INTERVAL_HIGHS, interval)
 
 
 def _cards(
