@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from store_helpers import ALPHA, BETA, write_deck
 
-from trainer.errors import StoreError
+from trainer.errors import StoreError, UndoError
 from trainer.model import CardState, Grade, ReviewKind
 from trainer.session import Limits, Session
 from trainer.store import DeckSource, Store
@@ -193,6 +193,38 @@ def test_two_sessions_of_one_learner_undo_their_own_answers(store: Store) -> Non
     assert store.history("ada", second.card_id) == []
     assert store.history("ada", first.card_id) == [first]
     assert store.rebuild_states("ada") == {first.card_id: first.after}
+
+
+def test_a_session_undoes_its_own_answer_not_the_later_one_of_another(store: Store) -> None:
+    one = Session.start(store, learner="ada", decks=["alpha"], day=DAY, rng=random.Random(1))
+    two = Session.start(store, learner="ada", decks=["beta"], day=DAY, rng=random.Random(2))
+    first = one.answer(5, now=NOW)
+    second = two.answer(5, now=NOW + timedelta(seconds=1))
+    undone = one.undo()
+    assert undone is not None and undone.card.id == first.card_id
+    assert store.history("ada", first.card_id) == []
+    assert store.history("ada", second.card_id) == [second]
+    assert store.rebuild_states("ada") == {second.card_id: second.after}
+
+
+def test_an_answer_to_a_card_answered_again_elsewhere_is_not_undone(store: Store) -> None:
+    one = Session.start(store, learner="ada", decks=["alpha"], day=DAY, rng=random.Random(1))
+    two = Session.start(store, learner="ada", decks=["alpha"], day=DAY, rng=random.Random(1))
+    first = one.answer(2, now=NOW)
+    second = two.answer(4, now=NOW + timedelta(seconds=1))  # the same card, rebased
+    assert first.card_id == second.card_id == A1F
+    with pytest.raises(UndoError) as raised:
+        one.undo()
+    assert str(raised.value) == "another session of this learner answered 'One' since"
+    assert store.history("ada", A1F) == [first, second]  # nothing changed
+    assert one.can_undo
+    assert two.undo() is not None  # the later answer can go, then the earlier one
+    assert one.undo() is not None
+    assert store.history("ada", A1F) == []
+    assert store.card_state("ada", A1F) == CardState()
+    with pytest.raises(UndoError) as raised:
+        store.undo_last("ada", review_id=first.id)
+    assert str(raised.value) == "that answer was already taken back in another session"
 
 
 # -- a study session on the real store, on both databases --------------------------------------

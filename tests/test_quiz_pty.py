@@ -157,3 +157,34 @@ def test_typed_answer_in_a_terminal(home: Path) -> None:
     child.close()
     assert child.exitstatus == 0
     assert history(home) == [(f"{F}/audio-codec/reverse", 4, "learn")]
+
+
+def test_undo_in_two_terminals_takes_back_only_its_own_answer(home: Path) -> None:
+    one = spawn(home, "--new", "3")
+    one.expect(shown("› "))
+    two = spawn(home, "--new", "3")  # the same learner in a second terminal
+    two.expect(shown("Audio Codec"))
+    two.expect(shown("› "))
+    one.send("\r")
+    one.expect(shown("grade › "))
+    one.send("2")
+    one.expect(shown("Attention Mechanism"))
+    one.expect(shown("› "))
+    two.send("\r")
+    two.expect(shown("grade › "))
+    two.send("4")  # the same card, answered again after the first terminal's 2
+    two.expect(shown("Attention Mechanism"))
+    two.expect(shown("› "))
+    one.send("u")
+    one.expect(shown("Not undone: another session of this learner answered 'Audio Codec' since."))
+    one.expect(shown("› "))
+    two.send("u")
+    two.expect(shown("Undone: back to Audio Codec."))
+    two.expect(shown("› "))
+    for child in (one, two):
+        child.send("q")
+        child.expect(shown("session saved"))
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+    assert history(home) == [(f"{F}/audio-codec/forward", 2, "learn")]

@@ -119,9 +119,10 @@ class FakeStore:
             self.redrill.pop(review.card_id, None)
         return saved
 
-    def undo_last(self, learner: str) -> Review | None:
+    def undo_last(self, learner: str, *, review_id: int | None = None) -> Review | None:
         if not self.log:
             return None
+        assert review_id in (None, self.log[-1].id)  # this fake has one session
         last = self.log.pop()
         self.calls.append(f"undo {last.card_id}")
         self.states[last.card_id] = last.before

@@ -50,3 +50,7 @@ class SettingsError(TrainerError):
 
 class AuthoringError(TrainerError):
     """A deck file cannot be written as asked (a bad --from, an existing file, a bad slug)."""
+
+
+class UndoError(TrainerError):
+    """An answer cannot be taken back: another session answered or undid it since."""

@@ -84,7 +84,7 @@ class StudyStore(Protocol):
 
     def record(self, review: Review) -> Review: ...
 
-    def undo_last(self, learner: str) -> Review | None: ...
+    def undo_last(self, learner: str, *, review_id: int | None = None) -> Review | None: ...
 
     def bury(self, learner: str, card_id: str, until: date) -> None: ...
 
@@ -369,12 +369,14 @@ class Session:
         """Take back this session's last answer; its card becomes the current card again.
 
         Returns the card to show, or None when this session has no answer to undo
-        (answers of earlier sessions are not undone from here).
+        (answers of earlier sessions are not undone from here). Raises UndoError, and
+        changes nothing, if another session of the learner answered that card since.
         """
         if not self._done:
             return None
-        done = self._done.pop()
-        self.store.undo_last(self.learner)
+        done = self._done[-1]
+        self.store.undo_last(self.learner, review_id=done.review.id)
+        self._done.pop()
         if done.round < self.round:
             # The answer closed its round and the next one had begun (with no answers yet).
             self._next = self._queue + self._next

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from trainer.cli.context import AppContext
-from trainer.errors import UnknownDeckError
+from trainer.errors import UndoError, UnknownDeckError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -397,8 +397,12 @@ class _Quiz:
             )
             return False
         if key == "u":
-            with _signals_deferred():
-                undone = session.undo()
+            try:
+                with _signals_deferred():
+                    undone = session.undo()
+            except UndoError as error:
+                self.hint(f"Not undone: {error}.")
+                return False
             if undone is None:
                 self.hint("Nothing to undo in this session.")
                 return False
