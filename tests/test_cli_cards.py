@@ -182,3 +182,57 @@ def test_a_registered_deck_that_cannot_be_read_is_a_warning(tmp_path: Path) -> N
         f"Warning: {mine.resolve()}: cannot read the deck file (No such file or directory)\n"
     )
     assert len(json.loads(result.stdout)) == 2  # its cards stay as they were
+
+
+def test_limit_shows_the_first_cards_and_says_how_many_match() -> None:
+    result = run("cards", "--limit", "3")
+    assert result.exit_code == 0, result.output
+    assert [line.rstrip() for line in result.stdout.splitlines()] == [
+        "foundational",
+        "",
+        "  Term                  Dir   State   Reps     EF   Ivl   Due   Lapses",
+        " ──────────────────────────────────────────────────────────────────────",
+        "  Audio Codec           fwd   new        0   2.50     -   -          0",
+        "  Audio Codec           rev   new        0   2.50     -   -          0",
+        "  Attention Mechanism   fwd   new        0   2.50     -   -          0",
+        "",
+        "3 cards · 3 new",
+        "These are the first 3 of 96 cards: --limit N shows N, --limit 0 shows all.",
+    ]
+
+
+def test_limit_with_json_and_filters() -> None:
+    assert [row["id"] for row in as_json("--limit", "2")] == [
+        "foundational/audio-codec/forward",
+        "foundational/audio-codec/reverse",
+    ]
+    assert [row["id"] for row in as_json("--deck", "demoscene", "--limit", "1")] == [
+        "demoscene/tracker/forward"
+    ]
+    assert len(as_json()) == 96  # --json lists every card by default
+    assert len(as_json("--limit", "0")) == 96
+
+
+def test_the_table_shows_100_cards_unless_told(tmp_path: Path) -> None:
+    from store_helpers import write_deck
+
+    from trainer.decks import parse_deck
+
+    mine = write_deck(tmp_path / "mine", "gamma", [(f"g{i}", f"G{i}", "A letter.") for i in "123"])
+    app = AppContext(db=None, learner="ada")
+    app.open_store().register_deck(mine, parse_deck(mine))
+    app.close_store()
+    lines = run("cards").stdout.splitlines()
+    assert lines[-2:] == [
+        "100 cards · 100 new",
+        "These are the first 100 of 102 cards: --limit N shows N, --limit 0 shows all.",
+    ]
+    assert run("cards", "--limit", "0").stdout.splitlines()[-1] == "102 cards · 102 new"
+    assert run("cards", "--limit", "102").stdout.splitlines()[-1] == "102 cards · 102 new"
+    assert run("cards", "--deck", "gamma").stdout.splitlines()[-1] == "6 cards · 6 new"
+
+
+def test_a_negative_limit_is_a_usage_error() -> None:
+    result = run("cards", "--limit", "-1")
+    assert result.exit_code == 2
+    assert "Invalid value for '-n' / '--limit': -1 is not in the range x>=0." in result.stderr

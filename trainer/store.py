@@ -83,7 +83,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql import Select
 
 from trainer import migrations, reviewdays, sm2
-from trainer.errors import StoreError, UndoError
+from trainer.errors import StoreError
 from trainer.model import (
     Card,
     CardListing,
@@ -436,17 +436,6 @@ def _card(row: Any) -> Card:
 
 def _slugs(decks: Sequence[str | Deck | DeckInfo] | None) -> list[str]:
     return [d if isinstance(d, str) else d.slug for d in decks or ()]
-
-
-def listing_state(*, retired: bool, suspended: bool, n: int, due: date | None) -> str:
-    """The `trainer cards` state of a card: retired, suspended, new, learning (n < 2), review."""
-    if retired:
-        return "retired"
-    if suspended:
-        return "suspended"
-    if due is None:
-        return "new"
-    return "learning" if n < 2 else "review"
 
 
 def _review_day_values(lid: int, review: Review) -> dict[str, Any]:
@@ -859,23 +848,18 @@ class Store:
             id=row.id,
         )
 
-    def undo_last(self, learner: str, *, review_id: int | None = None) -> Review | None:
+    def undo_last(self, learner: str) -> Review | None:
         """Take back the learner's last logged answer: restore the state before it.
 
-        With `review_id`, take back that answer instead (a session undoes its own
-        answer, not one another terminal of the same learner logged since); it must
-        still be the last answer to its card, else UndoError. Deletes the log row and
-        recomputes the card's re-drill day from the answers left in the log, in one
-        transaction. Returns the undone review (None if the learner has no answer to
-        undo).
+        Deletes the log row and recomputes the card's re-drill day from the answers
+        left in the log, in one transaction. Returns the undone review (None if
+        the learner has no answer to undo).
         """
         with self._write() as conn:
             lid = self._learner_id(conn, learner, create=False)
             if lid is None:
                 return None
             last = select(REVIEWS).where(REVIEWS.c.learner_id == lid).order_by(REVIEWS.c.id.desc())
-            if review_id is not None:
-                last = self._undoable(conn, lid, review_id)
             row = conn.execute(last).first()
             locked: set[str] = set()
             while row is not None and row.card_id not in locked:
@@ -924,33 +908,6 @@ class Store:
                 {key: values[key] for key in ("learner_id", "day", "card_id")},
             )
         return review
-
-    def _undoable(self, conn: Connection, lid: int, review_id: int) -> Select[Any]:
-        """The query of the last answer to the card of answer `review_id`, checked to be it.
-
-        On PostgreSQL the card is locked first, so no other session answers it between
-        this check and the undo.
-        """
-        card_id = conn.execute(
-            select(REVIEWS.c.card_id).where(REVIEWS.c.learner_id == lid, REVIEWS.c.id == review_id)
-        ).scalar()
-        if card_id is None:
-            raise UndoError("that answer was already taken back in another session")
-        if conn.dialect.name == "postgresql":
-            self._lock(conn, lid, card_id)
-        last = (
-            select(REVIEWS)
-            .where(REVIEWS.c.learner_id == lid, REVIEWS.c.card_id == card_id)
-            .order_by(REVIEWS.c.id.desc())
-            .limit(1)
-        )
-        row = conn.execute(last).first()
-        if row is None:
-            raise UndoError("that answer was already taken back in another session")
-        if row.id != review_id:
-            term = conn.execute(select(CARDS.c.term).where(CARDS.c.id == card_id)).scalar()
-            raise UndoError(f"another session of this learner answered {term or card_id!r} since")
-        return last
 
     def history(self, learner: str, card_id: str) -> list[Review]:
         """The learner's logged answers to a card, oldest first."""
@@ -1519,69 +1476,9 @@ class Store:
         review, suspended or retired; `search`: case-insensitive text in the id,
         term, front or back; `leeches`: only cards tagged as leeches.
         """
-        lid = self._lid_or_none(learner) or 0
-        joined = CARDS.join(DECKS, DECKS.c.slug == CARDS.c.deck_slug).outerjoin(
-            STATES, and_(STATES.c.card_id == CARDS.c.id, STATES.c.learner_id == lid)
-        )
-        query = (
-            select(
-                *CARD_COLUMNS,
-                CARDS.c.retired,
-                *STATE_COLUMNS,
-                STATES.c.suspended,
-                STATES.c.leech,
-            )
-            .select_from(joined)
-            .where(DECKS.c.active == true())
-            .order_by(DECKS.c.position, CARDS.c.ord)
-        )
-        slugs = _slugs(decks)
-        if slugs:
-            query = query.where(CARDS.c.deck_slug.in_(slugs))
-        if due_on is not None:
-            query = query.where(STATES.c.due.is_not(None), STATES.c.due <= due_on)
-        if leeches:
-            query = query.where(STATES.c.leech == true())
-        if search:
-            needle = search.lower()
-            query = query.where(
-                or_(
-                    *(
-                        func.lower(column).contains(needle, autoescape=True)
-                        for column in (CARDS.c.id, CARDS.c.term, CARDS.c.front, CARDS.c.back)
-                    )
-                )
-            )
+        from trainer import browse
+        from trainer.sqlread import EngineReader
+
         with self._read() as conn:
-            rows = conn.execute(query).all()
-        listings = []
-        for row in rows:
-            kind = listing_state(
-                retired=bool(row.retired),
-                suspended=bool(row.suspended),
-                n=row.n or 0,
-                due=row.due,
-            )
-            if state is not None and kind != state:
-                continue
-            if due_on is not None and state is None and kind in ("retired", "suspended"):
-                continue  # not in any queue
-            listings.append(
-                CardListing(
-                    id=row.id,
-                    deck=row.deck_slug,
-                    entry=row.entry_id,
-                    term=row.term,
-                    direction=Direction(row.direction),
-                    state=kind,
-                    reps=row.n or 0,
-                    ef=sm2.EF_START if row.ef is None else row.ef,
-                    interval=row.interval or 0,
-                    due=row.due,
-                    lapses=row.lapses or 0,
-                    leech=bool(row.leech),
-                    front=row.front,
-                    back=row.back,
-                )
-            )
-        return listings
+            which = browse.CardFilter(_slugs(decks), due_on, state, search, leeches)
+            return browse.list_cards(EngineReader(conn), learner, which)

@@ -14,7 +14,9 @@ if TYPE_CHECKING:
 
 pass_app = click.make_pass_decorator(AppContext)
 
-STATES = ("new", "learning", "review", "suspended", "retired")
+STATES = ("new", "learning", "review", "suspended", "retired")  # as trainer.browse.STATES
+#: Rows of the table when --limit is not given (--json lists every card by default).
+TABLE_LIMIT = 100
 
 
 def listing_record(listing: CardListing) -> dict[str, Any]:
@@ -51,6 +53,14 @@ def listing_record(listing: CardListing) -> dict[str, Any]:
 )
 @click.option("--search", metavar="TEXT", help="Only cards whose id, term or text contains TEXT.")
 @click.option("--leeches", is_flag=True, help="Only leeches (8 lapses, then every 4 more).")
+@click.option(
+    "-n",
+    "--limit",
+    type=click.IntRange(min=0),
+    metavar="N",
+    help=f"Show the first N cards; 0 shows all (default: {TABLE_LIMIT} in the table, "
+    "every card with --json).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 @pass_app
 def cards(
@@ -60,39 +70,47 @@ def cards(
     state: str | None,
     search: str | None,
     leeches: bool,
+    limit: int | None,
     as_json: bool,
 ) -> None:
     """List cards with your progress: state, repetitions, E-Factor, interval, due day, lapses.
 
-    "Due" is a study day: the day starts at the rollover hour (04:00 by default).
-    With --json: a list of objects with id, deck, term, direction, state, reps,
-    ef, interval (days), due (ISO date, null for new cards), lapses and leech.
+    Cards come in deck order. The table shows the first 100 and then says how
+    many matched; --limit 0 shows them all. "Due" is a study day: the day starts
+    at the rollover hour (04:00 by default). With --json: every card (or the first
+    --limit), a list of objects with id, deck, term, direction, state, reps, ef,
+    interval (days), due (ISO date, null for new cards), lapses and leech.
 
     Example:
 
     \b
         trainer cards --deck foundational --state learning
-        trainer cards --due
+        trainer cards --due --limit 20
         trainer cards --search diffusion --json
     """
+    from trainer import browse
     from trainer.errors import UnknownDeckError
 
-    store = app.open_store()
-    known = [info.slug for info in store.deck_infos()]
+    reader = app.read_store()
+    known = browse.active_decks(reader)
     for slug in slugs:
         if slug not in known:
             raise UnknownDeckError(slug, known)
-    listings = store.list_cards(
-        app.learner,
-        decks=list(slugs),
-        due_on=app.today() if due else None,
-        state=state,
-        search=search,
-        leeches=leeches,
-    )
+    if limit is None:
+        limit = 0 if as_json else TABLE_LIMIT
+    which = browse.CardFilter(slugs, app.today() if due else None, state, search, leeches)
+    # One card more than shown tells whether there are more.
+    listings = browse.list_cards(reader, app.learner, which, limit=limit + 1 if limit else None)
+    more = bool(limit) and len(listings) > limit
+    shown = listings[:limit] if more else listings
     if as_json:
-        echo_json([listing_record(x) for x in listings])
+        echo_json([listing_record(x) for x in shown])
         return
     from trainer.ui.cards import cards_table
 
-    print_rich(cards_table(listings))
+    print_rich(cards_table(shown))
+    if more:
+        total = browse.count_cards(reader, app.learner, which)
+        click.echo(
+            f"These are the first {limit} of {total} cards: --limit N shows N, --limit 0 shows all."
+        )
