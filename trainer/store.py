@@ -83,7 +83,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql import Select
 
 from trainer import migrations, reviewdays, sm2
-from trainer.errors import StoreError
+from trainer.errors import StoreError, UndoError
 from trainer.model import (
     Card,
     CardListing,
@@ -848,18 +848,23 @@ class Store:
             id=row.id,
         )
 
-    def undo_last(self, learner: str) -> Review | None:
+    def undo_last(self, learner: str, *, review_id: int | None = None) -> Review | None:
         """Take back the learner's last logged answer: restore the state before it.
 
-        Deletes the log row and recomputes the card's re-drill day from the answers
-        left in the log, in one transaction. Returns the undone review (None if
-        the learner has no answer to undo).
+        With `review_id`, take back that answer instead (a session undoes its own
+        answer, not one another terminal of the same learner logged since); it must
+        still be the last answer to its card, else UndoError. Deletes the log row and
+        recomputes the card's re-drill day from the answers left in the log, in one
+        transaction. Returns the undone review (None if the learner has no answer to
+        undo).
         """
         with self._write() as conn:
             lid = self._learner_id(conn, learner, create=False)
             if lid is None:
                 return None
             last = select(REVIEWS).where(REVIEWS.c.learner_id == lid).order_by(REVIEWS.c.id.desc())
+            if review_id is not None:
+                last = self._undoable(conn, lid, review_id)
             row = conn.execute(last).first()
             locked: set[str] = set()
             while row is not None and row.card_id not in locked:
@@ -908,6 +913,33 @@ class Store:
                 {key: values[key] for key in ("learner_id", "day", "card_id")},
             )
         return review
+
+    def _undoable(self, conn: Connection, lid: int, review_id: int) -> Select[Any]:
+        """The query of the last answer to the card of answer `review_id`, checked to be it.
+
+        On PostgreSQL the card is locked first, so no other session answers it between
+        this check and the undo.
+        """
+        card_id = conn.execute(
+            select(REVIEWS.c.card_id).where(REVIEWS.c.learner_id == lid, REVIEWS.c.id == review_id)
+        ).scalar()
+        if card_id is None:
+            raise UndoError("that answer was already taken back in another session")
+        if conn.dialect.name == "postgresql":
+            self._lock(conn, lid, card_id)
+        last = (
+            select(REVIEWS)
+            .where(REVIEWS.c.learner_id == lid, REVIEWS.c.card_id == card_id)
+            .order_by(REVIEWS.c.id.desc())
+            .limit(1)
+        )
+        row = conn.execute(last).first()
+        if row is None:
+            raise UndoError("that answer was already taken back in another session")
+        if row.id != review_id:
+            term = conn.execute(select(CARDS.c.term).where(CARDS.c.id == card_id)).scalar()
+            raise UndoError(f"another session of this learner answered {term or card_id!r} since")
+        return last
 
     def history(self, learner: str, card_id: str) -> list[Review]:
         """The learner's logged answers to a card, oldest first."""
