@@ -544,3 +544,25 @@ def test_one_direction_fetches_more_when_the_other_fills_the_first_fetch() -> No
         rng=random.Random(1),
     )
     assert ids(session._queue) == ["d/e0/reverse", "d/e1/reverse", "d/e2/reverse"]
+
+
+def test_only_the_short_fetch_is_repeated() -> None:
+    store = FakeStore(deck_of(8))
+    for i in range(3):
+        store.states[f"d/e{i}/forward"] = CardState(n=1, interval=1, due=DAY)
+    fetched: list[tuple[str, int | None]] = []
+    due_cards, new_cards = store.due_cards, store.new_cards
+
+    def due(learner: str, decks: Sequence[str], day: date, limit: int | None = None) -> list[SC]:
+        fetched.append(("due", limit))
+        return due_cards(learner, decks, day, limit)
+
+    def new(learner: str, decks: Sequence[str], day: date, limit: int | None = None) -> list[SC]:
+        fetched.append(("new", limit))
+        return new_cards(learner, decks, day, limit)
+
+    store.due_cards, store.new_cards = due, new  # type: ignore[method-assign]
+    session = start(store, limits=Limits(new=3, reviews=10))
+    # 6 new cards fetched: three are siblings of the due cards, so 4 x 6 more
+    assert fetched == [("due", 10), ("new", 6), ("new", 24)]
+    assert ids(session._queue)[3:] == ["d/e3/forward", "d/e4/forward", "d/e5/forward"]

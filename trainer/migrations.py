@@ -229,6 +229,145 @@ _REVIEW_DAYS_COUNTERS = (
 )
 
 
+# 0007: the queue's counters, kept by triggers (SQLite and PostgreSQL spell them apart).
+_QUEUE_COUNTER_BACKFILL = (
+    "INSERT INTO deck_sizes (deck_slug, cards, live)"
+    " SELECT deck_slug, COUNT(*), SUM(CASE WHEN retired THEN 0 ELSE 1 END)"
+    " FROM cards GROUP BY deck_slug",
+    "INSERT INTO deck_progress (learner_id, deck_slug, graded)"
+    " SELECT s.learner_id, c.deck_slug, COUNT(*) FROM card_states s"
+    " JOIN cards c ON c.id = s.card_id WHERE s.due IS NOT NULL"
+    " GROUP BY s.learner_id, c.deck_slug",
+)
+# What one card (OLD or NEW) takes from or adds to its deck's sizes, and one graded
+# state to its learner's deck progress. SQLite: INSERT OR IGNORE, then UPDATE.
+_SQLITE_CARD_OUT = (
+    "UPDATE deck_sizes SET cards = cards - 1,"
+    " live = live - (CASE WHEN OLD.retired THEN 0 ELSE 1 END)"
+    " WHERE deck_slug = OLD.deck_slug;"
+)
+_SQLITE_CARD_IN = (
+    "INSERT OR IGNORE INTO deck_sizes (deck_slug, cards, live) VALUES (NEW.deck_slug, 0, 0);"
+    " UPDATE deck_sizes SET cards = cards + 1,"
+    " live = live + (CASE WHEN NEW.retired THEN 0 ELSE 1 END)"
+    " WHERE deck_slug = NEW.deck_slug;"
+)
+_SQLITE_GRADED_OUT = (
+    "UPDATE deck_progress SET graded = graded - 1 WHERE learner_id = OLD.learner_id"
+    " AND deck_slug = (SELECT deck_slug FROM cards WHERE id = OLD.card_id);"
+)
+_SQLITE_GRADED_IN = (
+    "INSERT OR IGNORE INTO deck_progress (learner_id, deck_slug, graded)"
+    " SELECT NEW.learner_id, deck_slug, 0 FROM cards WHERE id = NEW.card_id;"
+    " UPDATE deck_progress SET graded = graded + 1 WHERE learner_id = NEW.learner_id"
+    " AND deck_slug = (SELECT deck_slug FROM cards WHERE id = NEW.card_id);"
+)
+_SQLITE_QUEUE_TRIGGERS = (
+    f"CREATE TRIGGER trg_cards_insert_count AFTER INSERT ON cards BEGIN {_SQLITE_CARD_IN} END",
+    f"CREATE TRIGGER trg_cards_delete_count AFTER DELETE ON cards BEGIN {_SQLITE_CARD_OUT} END",
+    "CREATE TRIGGER trg_cards_update_count AFTER UPDATE OF retired, deck_slug ON cards"
+    " WHEN OLD.retired <> NEW.retired OR OLD.deck_slug <> NEW.deck_slug"
+    f" BEGIN {_SQLITE_CARD_OUT} {_SQLITE_CARD_IN} END",
+    "CREATE TRIGGER trg_card_states_insert_count AFTER INSERT ON card_states"
+    f" WHEN NEW.due IS NOT NULL BEGIN {_SQLITE_GRADED_IN} END",
+    "CREATE TRIGGER trg_card_states_delete_count AFTER DELETE ON card_states"
+    f" WHEN OLD.due IS NOT NULL BEGIN {_SQLITE_GRADED_OUT} END",
+    # A state row's learner and card never change (its primary key): only due matters.
+    "CREATE TRIGGER trg_card_states_graded_count AFTER UPDATE OF due ON card_states"
+    f" WHEN OLD.due IS NULL AND NEW.due IS NOT NULL BEGIN {_SQLITE_GRADED_IN} END",
+    "CREATE TRIGGER trg_card_states_ungraded_count AFTER UPDATE OF due ON card_states"
+    f" WHEN OLD.due IS NOT NULL AND NEW.due IS NULL BEGIN {_SQLITE_GRADED_OUT} END",
+)
+_POSTGRESQL_QUEUE_TRIGGERS = (
+    """CREATE FUNCTION trainer_count_cards() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE deck_sizes SET cards = cards - 1,
+            live = live - (CASE WHEN OLD.retired THEN 0 ELSE 1 END)
+        WHERE deck_slug = OLD.deck_slug;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') THEN
+        INSERT INTO deck_sizes AS z (deck_slug, cards, live)
+        VALUES (NEW.deck_slug, 1, CASE WHEN NEW.retired THEN 0 ELSE 1 END)
+        ON CONFLICT (deck_slug)
+        DO UPDATE SET cards = z.cards + 1, live = z.live + EXCLUDED.live;
+    END IF;
+    RETURN NULL;
+END $$""",
+    """CREATE FUNCTION trainer_count_graded() RETURNS trigger LANGUAGE plpgsql
+SET search_path FROM CURRENT AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.due IS NOT NULL THEN
+        UPDATE deck_progress SET graded = graded - 1
+        WHERE learner_id = OLD.learner_id
+        AND deck_slug = (SELECT deck_slug FROM cards WHERE id = OLD.card_id);
+    END IF;
+    IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.due IS NOT NULL THEN
+        INSERT INTO deck_progress AS p (learner_id, deck_slug, graded)
+        SELECT NEW.learner_id, deck_slug, 1 FROM cards WHERE id = NEW.card_id
+        ON CONFLICT (learner_id, deck_slug) DO UPDATE SET graded = p.graded + 1;
+    END IF;
+    RETURN NULL;
+END $$""",
+    "CREATE TRIGGER trg_cards_count AFTER INSERT OR DELETE ON cards"
+    " FOR EACH ROW EXECUTE PROCEDURE trainer_count_cards()",
+    "CREATE TRIGGER trg_cards_update_count AFTER UPDATE OF retired, deck_slug ON cards"
+    " FOR EACH ROW WHEN (OLD.retired IS DISTINCT FROM NEW.retired"
+    " OR OLD.deck_slug IS DISTINCT FROM NEW.deck_slug)"
+    " EXECUTE PROCEDURE trainer_count_cards()",
+    "CREATE TRIGGER trg_card_states_count AFTER INSERT OR DELETE ON card_states"
+    " FOR EACH ROW EXECUTE PROCEDURE trainer_count_graded()",
+    "CREATE TRIGGER trg_card_states_update_count AFTER UPDATE OF due ON card_states"
+    " FOR EACH ROW WHEN ((OLD.due IS NULL) IS DISTINCT FROM (NEW.due IS NULL))"
+    " EXECUTE PROCEDURE trainer_count_graded()",
+)
+
+
+def _queue_index(conn: Connection) -> None:
+    """0007: what today's queue reads, cheaply.
+
+    - ix_card_states_queue: a partial covering index of the learner's due states (not
+      suspended), in due order with everything the due query reads, so the queue reads
+      no table row of card_states. Text SQL: the WHERE must be written the same way on
+      both databases, and SQLite uses it only when a query names `due IS NOT NULL AND
+      NOT suspended` itself (trainer.queue does). `suspended` is a column too, so
+      SQLite can check that term from the index;
+    - deck_sizes (cards of a deck, and those not retired) and deck_progress (a
+      learner's graded cards of a deck), kept by triggers on cards and card_states and
+      backfilled here: the new-card query skips a deck whose every card the learner
+      has graded without counting its cards, and the deck list has its card counts.
+    """
+    conn.execute(
+        text(
+            "CREATE INDEX ix_card_states_queue ON card_states"
+            ' (learner_id, due, buried_until, card_id, n, ef, "interval", lapses, suspended)'
+            " WHERE due IS NOT NULL AND NOT suspended"
+        )
+    )
+    md = MetaData()
+    Table(
+        "deck_sizes",
+        md,
+        Column("deck_slug", String(100), primary_key=True),
+        Column("cards", Integer, nullable=False),
+        Column("live", Integer, nullable=False),
+    )
+    Table(
+        "deck_progress",
+        md,
+        Column("learner_id", Integer, primary_key=True),
+        Column("deck_slug", String(100), primary_key=True),
+        Column("graded", Integer, nullable=False),
+    )
+    md.create_all(conn)
+    for sql in _QUEUE_COUNTER_BACKFILL:
+        conn.execute(text(sql))
+    postgresql = conn.dialect.name == "postgresql"
+    for sql in _POSTGRESQL_QUEUE_TRIGGERS if postgresql else _SQLITE_QUEUE_TRIGGERS:
+        conn.exec_driver_sql(sql)
+
+
 #: The steps of the migrations named in trainer.schema.MIGRATION_NAMES, in the same order.
 #: Never rename or reorder; only append (a name there, its step here).
 STEPS: list[Callable[[Connection], None]] = [
@@ -238,6 +377,7 @@ STEPS: list[Callable[[Connection], None]] = [
     _finished_deck_index,  # 0004_finished_deck_index
     _stats_indexes,  # 0005_stats_indexes
     _review_days,  # 0006_review_days
+    _queue_index,  # 0007_queue_index
 ]
 
 #: Every migration, in the order it runs.

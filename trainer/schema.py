@@ -16,4 +16,5 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0004_finished_deck_index",
     "0005_stats_indexes",
     "0006_review_days",
+    "0007_queue_index",
 )

@@ -63,8 +63,9 @@ class DayCountsLike(Protocol):
     def reviews(self) -> int: ...
 
 
-class StudyStore(Protocol):
-    """The store methods a session uses (see `trainer.store.Store`)."""
+class QueueSource(Protocol):
+    """The store methods a day's queue is built from (`trainer.store.Store`, or
+    `trainer.queue.QueueReader` for commands that only read)."""
 
     def redrill_cards(
         self, learner: str, decks: Sequence[str], day: date
@@ -81,6 +82,10 @@ class StudyStore(Protocol):
     def done_today(self, learner: str, day: date) -> DayCountsLike: ...
 
     def entries_studied(self, learner: str, day: date) -> set[tuple[str, str]]: ...
+
+
+class StudyStore(QueueSource, Protocol):
+    """The store methods a session uses (see `trainer.store.Store`)."""
 
     def record(self, review: Review) -> Review: ...
 
@@ -213,6 +218,66 @@ def current_streak(days: Iterable[date], today: date) -> int:
     return streak
 
 
+def plan_day(
+    store: QueueSource,
+    *,
+    learner: str,
+    decks: Sequence[str],
+    day: date,
+    limits: Limits = Limits(),
+    directions: frozenset[Direction] = frozenset(Direction),
+    rng: random.Random,
+) -> list[Item]:
+    """The first pass of study day `day` (`build_queue`), from the store's queue inputs.
+
+    `Session.start` runs it; `trainer status` counts its items without a session.
+    """
+    done = store.done_today(learner, day)
+    new_left = max(0, limits.new - done.new)
+    reviews_left = max(0, limits.reviews - done.reviews)
+    studied = store.entries_studied(learner, day)
+    redrill = store.redrill_cards(learner, decks, day)
+
+    # Fetch a little more than the limits, since siblings are skipped, and fetch again
+    # (that part alone, four times as many) when a fetch came back full and still left
+    # its part of the queue short. A due card is skipped as the sibling of an entry
+    # studied today, in the re-drill, or queued before it; sibling burying keeps the
+    # two sides of an entry on different schedules, so the first fetch counts on the
+    # first two only. New cards come in deck order, both sides of an entry together,
+    # so with both directions every other one is skipped: twice the new cards left.
+    def build(
+        due: Sequence[StudyCardLike], new: Sequence[StudyCardLike], shuffle: random.Random
+    ) -> list[Item]:
+        return build_queue(
+            redrill=redrill,
+            due=due,
+            new=new,
+            studied_entries=studied,
+            directions=directions,
+            new_limit=new_left,
+            review_limit=reviews_left,
+            rng=shuffle,
+        )
+
+    due_limit = reviews_left + len(studied) + len(redrill)
+    new_limit = 2 * new_left + len(studied) + len(redrill)
+    due = store.due_cards(learner, decks, day, due_limit) if reviews_left else []
+    new = store.new_cards(learner, decks, day, new_limit) if new_left else []
+    while True:
+        kinds = [item.kind for item in build(due, new, random.Random(0))]
+        short_due = kinds.count(ReviewKind.REVIEW) < reviews_left and len(due) == due_limit
+        short_new = kinds.count(ReviewKind.LEARN) < new_left and len(new) == new_limit
+        if not (short_due or short_new):
+            break
+        if short_due:
+            due_limit *= 4
+            due = store.due_cards(learner, decks, day, due_limit)
+        if short_new:
+            new_limit *= 4
+            new = store.new_cards(learner, decks, day, new_limit)
+    return build(due, new, rng)
+
+
 class Session:
     """One sitting of a learner on study day `day`. Create it with `Session.start`."""
 
@@ -251,45 +316,15 @@ class Session:
     ) -> Session:
         """Build the day's queue from the store, counting what was already done today."""
         rng = rng or random.Random()
-        done = store.done_today(learner, day)
-        new_left = max(0, limits.new - done.new)
-        reviews_left = max(0, limits.reviews - done.reviews)
-        studied = store.entries_studied(learner, day)
-        redrill = store.redrill_cards(learner, decks, day)
-
-        # Fetch a little more than the limits, since siblings are skipped: with both
-        # directions, every skipped card is the sibling of an entry studied today or of
-        # a card queued before it, so 2 * left + studied + queued always suffices. With
-        # one direction, the other direction's cards are skipped too: when a fetch came
-        # back full and still left the queue short, fetch four times as many.
-        def build(
-            due: Sequence[StudyCardLike], new: Sequence[StudyCardLike], shuffle: random.Random
-        ) -> list[Item]:
-            return build_queue(
-                redrill=redrill,
-                due=due,
-                new=new,
-                studied_entries=studied,
-                directions=directions,
-                new_limit=new_left,
-                review_limit=reviews_left,
-                rng=shuffle,
-            )
-
-        due_limit = 2 * reviews_left + len(studied) + len(redrill)
-        new_limit = 0
-        while True:
-            due = store.due_cards(learner, decks, day, due_limit) if reviews_left else []
-            new_limit = max(new_limit, 2 * new_left + len(studied) + len(redrill) + len(due))
-            new = store.new_cards(learner, decks, day, new_limit) if new_left else []
-            kinds = [item.kind for item in build(due, new, random.Random(0))]
-            short_due = kinds.count(ReviewKind.REVIEW) < reviews_left and len(due) == due_limit
-            short_new = kinds.count(ReviewKind.LEARN) < new_left and len(new) == new_limit
-            if not (short_due or short_new):
-                break
-            due_limit *= 4 if short_due else 1
-            new_limit *= 4 if short_new else 1
-        queue = build(due, new, rng)
+        queue = plan_day(
+            store,
+            learner=learner,
+            decks=decks,
+            day=day,
+            limits=limits,
+            directions=directions,
+            rng=rng,
+        )
         return cls(store, learner=learner, day=day, queue=queue, rng=rng)
 
     # -- the queue ---------------------------------------------------------------

@@ -71,7 +71,6 @@ from sqlalchemy import (
     insert,
     inspect,
     make_url,
-    or_,
     select,
     text,
     true,
@@ -82,7 +81,7 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql import Select
 
-from trainer import migrations, reviewdays, sm2
+from trainer import migrations, queue, reviewdays, sm2
 from trainer.errors import StoreError, UndoError
 from trainer.model import (
     Card,
@@ -97,6 +96,7 @@ from trainer.model import (
     ReviewKind,
     StudyCard,
 )
+from trainer.sqlread import EngineReader
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -203,7 +203,33 @@ class CardStateRow(Base):
         # PostgreSQL dialects when this module is imported; the schema comes from the
         # migrations, not from these classes.
         Index("ix_card_states_learner_redrill", "learner_id", "redrill_day"),
+        # 0007: partial, WHERE due IS NOT NULL AND NOT suspended (trainer.queue's due query).
+        Index(
+            "ix_card_states_queue",
+            *("learner_id", "due", "buried_until", "card_id", "n", "ef", "interval"),
+            *("lapses", "suspended"),
+        ),
     )
+
+
+class DeckSizeRow(Base):
+    """0007: cards of a deck (retired too) and those not retired; kept by triggers."""
+
+    __tablename__ = "deck_sizes"
+
+    deck_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    cards: Mapped[int] = mapped_column(Integer)
+    live: Mapped[int] = mapped_column(Integer)
+
+
+class DeckProgressRow(Base):
+    """0007: a learner's cards of a deck with a graded state (due set); kept by triggers."""
+
+    __tablename__ = "deck_progress"
+
+    learner_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    deck_slug: Mapped[str] = mapped_column(String(100), primary_key=True)
+    graded: Mapped[int] = mapped_column(Integer)
 
 
 class ReviewRow(Base):
@@ -1019,47 +1045,8 @@ class Store:
 
     # -- queue inputs -------------------------------------------------------------------
 
-    def _queue(
-        self,
-        lid: int,
-        decks: Sequence[str | Deck | DeckInfo] | None,
-        day: date,
-        *,
-        new: bool,
-    ) -> Select[Any]:
-        """Cards of active decks, not retired, not suspended, not buried after `day`."""
-        joined = CARDS.join(DECKS, DECKS.c.slug == CARDS.c.deck_slug)
-        if new:
-            joined = joined.outerjoin(
-                STATES, and_(STATES.c.card_id == CARDS.c.id, STATES.c.learner_id == lid)
-            )
-        else:
-            joined = STATES.join(joined, CARDS.c.id == STATES.c.card_id)
-        query = (
-            select(*CARD_COLUMNS, *STATE_COLUMNS)
-            .select_from(joined)
-            .where(
-                CARDS.c.retired == false(),
-                DECKS.c.active == true(),
-                or_(STATES.c.suspended.is_(None), STATES.c.suspended == false()),
-                or_(STATES.c.buried_until.is_(None), STATES.c.buried_until <= day),
-            )
-        )
-        slugs = _slugs(decks)
-        if len(slugs) == 1:
-            query = query.where(CARDS.c.deck_slug == slugs[0])
-        elif slugs:
-            query = query.where(CARDS.c.deck_slug.in_(slugs))
-        return query
-
-    def _study_cards(self, query: Select[Any]) -> list[StudyCard]:
-        with self._read() as conn:
-            rows = conn.execute(query).all()
-        out = []
-        for row in rows:
-            state = CardState() if row.n is None else _state(*row[-5:])
-            out.append(StudyCard(card=_card(row), state=state))
-        return out
+    # The queue's SQL is trainer.queue's, shared with `trainer status` (which reads a
+    # fresh SQLite store without SQLAlchemy): here it runs on the store's connection.
 
     def _lid_or_none(self, learner: str) -> int | None:
         with self._read() as conn:
@@ -1069,13 +1056,11 @@ class Store:
         self, learner: str, decks: Sequence[str | Deck | DeckInfo] | None, day: date
     ) -> list[StudyCard]:
         """Cards in the learner's re-drill of `day` (graded below 4 and not yet 4+ again)."""
-        lid = self._lid_or_none(learner)
-        if lid is None:
-            return []
-        query = self._queue(lid, decks, day, new=False).where(
-            STATES.c.learner_id == lid, STATES.c.redrill_day == day
-        )
-        return self._study_cards(query.order_by(DECKS.c.position, CARDS.c.ord))
+        with self._read() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return []
+            return queue.redrill_cards(EngineReader(conn), lid, _slugs(decks), day)
 
     def due_cards(
         self,
@@ -1088,17 +1073,11 @@ class Store:
 
         `decks` (slugs or decks) limits the decks; None or empty means every active deck.
         """
-        lid = self._lid_or_none(learner)
-        if lid is None:
-            return []
-        query = (
-            self._queue(lid, decks, day, new=False)
-            .where(STATES.c.learner_id == lid, STATES.c.due.is_not(None), STATES.c.due <= day)
-            .order_by(STATES.c.due, DECKS.c.position, CARDS.c.ord)
-        )
-        if limit is not None:
-            query = query.limit(limit)
-        return self._study_cards(query)
+        with self._read() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return []
+            return queue.due_cards(EngineReader(conn), lid, _slugs(decks), day, limit)
 
     def new_cards(
         self,
@@ -1109,58 +1088,12 @@ class Store:
     ) -> list[StudyCard]:
         """Cards the learner has never graded, in deck order then card order.
 
-        Asked deck by deck, so the index on (deck, ord) stops at `limit` cards. A
-        deck whose every card the learner has graded is skipped after two counts
-        over indexes (its cards, and the learner's graded states whose card id
-        starts with "<slug>/": card ids are slug/entry/direction), so the decks a
-        learner has finished cost no scan.
+        Decks the learner has finished are skipped without reading their cards
+        (trainer.queue.new_cards).
         """
-        lid = self._lid_or_none(learner) or 0
-        wanted = set(_slugs(decks))
         with self._read() as conn:
-            slugs = [
-                slug
-                for slug in conn.execute(
-                    select(DECKS.c.slug)
-                    .where(DECKS.c.active == true())
-                    .order_by(DECKS.c.position, DECKS.c.slug)
-                ).scalars()
-                if not wanted or slug in wanted
-            ]
-        out: list[StudyCard] = []
-        for slug in slugs:
-            if limit is not None and len(out) >= limit:
-                break
-            if lid and self._deck_finished(lid, slug):
-                continue
-            query = (
-                self._queue(lid, [slug], day, new=True)
-                .where(STATES.c.due.is_(None))
-                .order_by(CARDS.c.ord)
-            )
-            if limit is not None:
-                query = query.limit(limit - len(out))
-            out += self._study_cards(query)
-        return out
-
-    def _deck_finished(self, lid: int, slug: str) -> bool:
-        """Whether the learner has a graded state for every card of the deck (no new card left)."""
-        with self._read() as conn:
-            total = conn.execute(
-                select(func.count()).select_from(CARDS).where(CARDS.c.deck_slug == slug)
-            ).scalar_one()
-            in_deck = [
-                STATES.c.card_id >= f"{slug}/",
-                STATES.c.card_id < f"{slug}0",  # "0" sorts right after "/" (in bytes)
-            ]
-            if conn.dialect.name != "sqlite":  # SQLite compares bytes; a locale may not
-                in_deck.append(STATES.c.card_id.startswith(f"{slug}/", autoescape=True))
-            graded = conn.execute(
-                select(func.count())
-                .select_from(STATES)
-                .where(STATES.c.learner_id == lid, *in_deck, STATES.c.due.is_not(None))
-            ).scalar_one()
-        return int(graded) >= int(total)
+            lid = self._learner_id(conn, learner, create=False)
+            return queue.new_cards(EngineReader(conn), lid, _slugs(decks), day, limit)
 
     def done_today(self, learner: str, day: date) -> DayCounts:
         """How many answers of each kind the learner logged on study day `day`."""
@@ -1168,17 +1101,7 @@ class Store:
             lid = self._learner_id(conn, learner, create=False)
             if lid is None:
                 return DayCounts()
-            rows = conn.execute(
-                select(REVIEWS.c.kind, func.count())
-                .where(REVIEWS.c.learner_id == lid, REVIEWS.c.day == day)
-                .group_by(REVIEWS.c.kind)
-            ).all()
-        counts = {kind: int(count) for kind, count in rows}
-        return DayCounts(
-            new=counts.get(ReviewKind.LEARN.value, 0),
-            reviews=counts.get(ReviewKind.REVIEW.value, 0),
-            redrills=counts.get(ReviewKind.REDRILL.value, 0),
-        )
+            return queue.done_today(EngineReader(conn), lid, day)
 
     def entries_studied(self, learner: str, day: date) -> set[tuple[str, str]]:
         """(deck, entry) pairs the learner answered on `day`, for burying sibling cards."""
@@ -1186,13 +1109,7 @@ class Store:
             lid = self._learner_id(conn, learner, create=False)
             if lid is None:
                 return set()
-            rows = conn.execute(
-                select(CARDS.c.deck_slug, CARDS.c.entry_id)
-                .select_from(REVIEWS.join(CARDS, CARDS.c.id == REVIEWS.c.card_id))
-                .where(REVIEWS.c.learner_id == lid, REVIEWS.c.day == day)
-                .distinct()
-            ).all()
-        return {(deck, entry) for deck, entry in rows}
+            return queue.entries_studied(EngineReader(conn), lid, day)
 
     # -- decks --------------------------------------------------------------------------
 
@@ -1459,35 +1376,8 @@ class Store:
 
     def deck_infos(self, *, include_inactive: bool = False) -> list[DeckInfo]:
         """Decks in deck order, with their count of cards that are not retired."""
-        live = (
-            select(CARDS.c.deck_slug, func.count().label("cards"))
-            .where(CARDS.c.retired == false())
-            .group_by(CARDS.c.deck_slug)
-            .subquery()
-        )
-        query = (
-            select(DECKS, func.coalesce(live.c.cards, 0).label("live"))
-            .select_from(DECKS.outerjoin(live, live.c.deck_slug == DECKS.c.slug))
-            .order_by(DECKS.c.position, DECKS.c.slug)
-        )
-        if not include_inactive:
-            query = query.where(DECKS.c.active == true())
         with self._read() as conn:
-            rows = conn.execute(query).all()
-        return [
-            DeckInfo(
-                slug=row.slug,
-                title=row.title,
-                description=row.description,
-                anki_deck_id=int(row.anki_deck_id),
-                bundled=bool(row.bundled),
-                path=Path(row.path) if row.path else None,
-                active=bool(row.active),
-                position=row.position,
-                cards=int(row.live),
-            )
-            for row in rows
-        ]
+            return queue.deck_infos(EngineReader(conn), include_inactive=include_inactive)
 
     # -- browsing -----------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from trainer.answer import Match
     from trainer.model import Card, Direction, Entry
     from trainer.session import Item, Session
+    from trainer.sqlread import Reader
     from trainer.store import Store
 
 COMMAND_KEYS = frozenset("qubse?")
@@ -150,72 +151,24 @@ def _deck_slugs(store: Store, wanted: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(wanted))
 
 
-def _last_study_days(store: Store, learner: str, today: date, count: int) -> list[date]:
-    """The learner's last `count` study days up to `today`, newest first.
-
-    A recursive skip scan: each step is one seek in the (learner, day) index of the
-    review log, however many answers a day holds; the LIMIT stops the recursion.
-    """
-    from sqlalchemy import func, select
-
-    from trainer.store import LEARNERS, REVIEWS
+@contextmanager
+def _reader_of(store: Store) -> Iterator[Reader]:
+    """A plain-SQL reader on the open store's engine (for trainer.queue's reads)."""
+    from trainer.sqlread import EngineReader
 
     with store.engine.connect() as conn:
-        lid = conn.execute(select(LEARNERS.c.id).where(LEARNERS.c.name == learner)).scalar()
-        if lid is None:
-            return []
-        days = (
-            select(func.max(REVIEWS.c.day).label("day"))
-            .where(REVIEWS.c.learner_id == lid, REVIEWS.c.day <= today)
-            .cte("study_days", recursive=True)
-        )
-        before = (
-            select(func.max(REVIEWS.c.day))
-            .where(REVIEWS.c.learner_id == lid, REVIEWS.c.day < days.c.day)
-            .scalar_subquery()
-        )
-        days = days.union_all(select(before).where(days.c.day.is_not(None)))
-        query = select(days.c.day).where(days.c.day.is_not(None)).limit(count)
-        return list(conn.execute(query).scalars())
+        yield EngineReader(conn)
 
 
-def _next_due(store: Store, learner: str, slugs: Sequence[str], day: date) -> date | None:
+def _next_due(reader: Reader, learner: str, slugs: Sequence[str], day: date) -> date | None:
     """The first study day after `day` on which one of the learner's cards comes up.
 
     A buried card comes up on the later of its due day and the end of its burial.
     """
-    from sqlalchemy import and_, case, false, func, select, true
+    from trainer import queue
 
-    from trainer.store import CARDS, DECKS, LEARNERS, STATES
-
-    comes_up = case(
-        (
-            and_(STATES.c.buried_until.is_not(None), STATES.c.buried_until > STATES.c.due),
-            STATES.c.buried_until,
-        ),
-        else_=STATES.c.due,
-    )
-    query = (
-        select(func.min(comes_up))
-        .select_from(
-            STATES.join(LEARNERS, LEARNERS.c.id == STATES.c.learner_id)
-            .join(CARDS, CARDS.c.id == STATES.c.card_id)
-            .join(DECKS, DECKS.c.slug == CARDS.c.deck_slug)
-        )
-        .where(
-            LEARNERS.c.name == learner,
-            STATES.c.due.is_not(None),
-            comes_up > day,
-            STATES.c.suspended == false(),
-            CARDS.c.retired == false(),
-            DECKS.c.active == true(),
-        )
-    )
-    if slugs:
-        query = query.where(CARDS.c.deck_slug.in_(list(slugs)))
-    with store.engine.connect() as conn:
-        value = conn.execute(query).scalar()
-    return value if isinstance(value, date) else None
+    lid = queue.learner_id(reader, learner)
+    return None if lid is None else queue.next_due(reader, lid, slugs, day)
 
 
 class _Quiz:
@@ -518,9 +471,11 @@ def quiz(
         due_waiting = sum(
             1 for s in store.due_cards(app.learner, slugs, day) if s.card.direction in wanted
         )
+        with _reader_of(store) as reader:
+            next_due = _next_due(reader, app.learner, slugs, day)
         line = ui.empty_day_line(
             today=day,
-            next_due=_next_due(store, app.learner, slugs, day),
+            next_due=next_due,
             new_left=new_left,
             new_limit_reached=done.new >= limits.new,
             due_waiting=due_waiting,
@@ -559,9 +514,11 @@ def quiz(
             console.print()
         except _Hangup:
             hung_up = True
+    with _reader_of(store) as reader:
+        streak = _streak(reader, app.learner, day)
     summary = session.summary(
         seconds=int((app.now() - started).total_seconds()),
-        streak=_streak(store, app.learner, day),
+        streak=streak,
         due_tomorrow=len(store.due_cards(app.learner, slugs, day + timedelta(days=1))),
     )
     try:
@@ -571,17 +528,11 @@ def quiz(
             raise
 
 
-def _streak(store: Store, learner: str, day: date) -> int:
-    """The current streak, reading only the study days it needs (a window that doubles)."""
-    from trainer.session import current_streak
+def _streak(reader: Reader, learner: str, day: date) -> int:
+    """The current streak (study days from the per-day totals of the log)."""
+    from trainer.streaks import study_streak
 
-    window = 32
-    while True:
-        days = _last_study_days(store, learner, day, window)
-        streak = current_streak(days, day)
-        if len(days) < window or streak < len(days):  # the run ended inside the window
-            return streak
-        window *= 4
+    return study_streak(reader, learner, day).current
 
 
 @click.command()
@@ -599,37 +550,43 @@ def status(app: AppContext, as_json: bool) -> None:
         $ trainer status
         12 due · 20 new · streak 5 days
     """
-    from trainer.session import Session
+    # Plain SQL through app.read_store(): a synced SQLite store is read with the
+    # standard library alone (no SQLAlchemy, no rich), so the command starts fast.
+    from trainer.model import ReviewKind
+    from trainer.queue import QueueReader
+    from trainer.session import plan_day
 
-    store = app.open_store()
-    slugs = _deck_slugs(store, ())
+    reader = app.read_store()
     day = app.today()
-    session = Session.start(
-        store,
+    items = plan_day(
+        QueueReader(reader),
         learner=app.learner,
-        decks=slugs,
+        decks=[],  # every active deck
         day=day,
         limits=_limits(app, None, None),
         rng=random.Random(0),
     )
-    progress = session.progress()
-    due = progress.reviews + progress.redrill
-    streak = _streak(store, app.learner, day)
+    kinds = [item.kind for item in items]
+    reviews = kinds.count(ReviewKind.REVIEW)
+    redrill = kinds.count(ReviewKind.REDRILL)
+    new = kinds.count(ReviewKind.LEARN)
+    due = reviews + redrill
+    streak = _streak(reader, app.learner, day)
     if as_json:
-        next_due = day if due else _next_due(store, app.learner, slugs, day)
+        next_due = day if due else _next_due(reader, app.learner, [], day)
         payload = {
             "learner": app.learner,
             "day": day.isoformat(),
             "due": due,
-            "reviews": progress.reviews,
-            "redrill": progress.redrill,
-            "new": progress.new,
+            "reviews": reviews,
+            "redrill": redrill,
+            "new": new,
             "streak": streak,
             "next_due": next_due.isoformat() if next_due else None,
         }
         click.echo(json.dumps(payload))
         return
-    click.echo(status_line(due=due, new=progress.new, streak=streak))
+    click.echo(status_line(due=due, new=new, streak=streak))
 
 
 def status_line(*, due: int, new: int, streak: int) -> str:
