@@ -640,3 +640,27 @@ def test_study_streak_is_the_stats_streak(store: Store) -> None:
         assert study_streak(reader, LEARNER, TODAY - timedelta(days=5)).current == 0
         assert study_streak(reader, "nobody", TODAY) == Streak()
         assert study_streak(reader, LEARNER, TODAY, ["no-such-deck"]) == Streak()
+
+
+@pytest.mark.sqlite_only
+def test_card_state_queries_read_migration_0008s_indexes(store: Store) -> None:
+    """SQLite streams the card-state pass in index order (no sort) and reads the small indexes."""
+    set_state(store, card(0), CardState(n=3, ef=130, interval=5, due=TODAY, lapses=1))
+    lapse(store, card(1), 8, TODAY - timedelta(days=30))
+    with store.engine.connect() as conn:
+        recorder = RecordingReader(EngineReader(conn))
+        compute_stats(recorder, learner=LEARNER, today=TODAY)
+        params: dict[str, Any] = {"learner_id": 1, "today": TODAY.isoformat(), "no": False}
+
+        def plan(fragment: str) -> str:
+            (sql,) = [sql for sql in recorder.statements if fragment in sql]
+            rows = recorder.reader.rows(f"EXPLAIN QUERY PLAN {sql}", params)
+            return " | ".join(str(row[-1]) for row in rows)
+
+        grouped = plan("GROUP BY s.ef, s.interval, s.suspended")
+        assert "ix_card_states_learner_ef" in grouped and "TEMP B-TREE" not in grouped
+        assert "ix_card_states_learner_buried" in plan("s.buried_until > :today")
+        assert "COVERING INDEX ix_card_states_learner_leech" in plan("AND s.leech")
+        hardest = plan("LIMIT")
+        assert "ix_card_states_learner_ef" in hardest
+        assert "TEMP B-TREE FOR RIGHT PART OF ORDER BY" in hardest  # ranked in E-Factor order

@@ -17,4 +17,5 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0005_stats_indexes",
     "0006_review_days",
     "0007_queue_index",
+    "0008_stats_indexes",
 )

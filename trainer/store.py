@@ -193,10 +193,20 @@ class CardStateRow(Base):
     __table_args__ = (
         Index("ix_card_states_learner_due", "learner_id", "due"),
         Index("ix_card_states_learner_card_due", "learner_id", "card_id", "due"),
-        Index(  # 0005: covers every stats query on card_states
+        Index(  # 0005: trainer stats' forecast
             "ix_card_states_learner_stats",
             *("learner_id", "suspended", "due", "buried_until", "n", "interval"),
             *("ef", "lapses", "leech", "card_id"),
+        ),
+        Index(  # 0008: trainer stats' counts, histograms and hardest cards
+            "ix_card_states_learner_ef",
+            *("learner_id", "ef", "interval", "suspended", "n", "due", "lapses", "card_id"),
+        ),
+        # Partial in the database (0008): WHERE buried_until IS NOT NULL, and WHERE leech.
+        Index("ix_card_states_learner_buried", "learner_id", "buried_until"),
+        Index(
+            "ix_card_states_learner_leech",
+            *("learner_id", "leech", "card_id", "ef", "lapses", "interval"),
         ),
         # Partial in the database: WHERE redrill_day IS NOT NULL (migration 0002 creates it).
         # Dialect options here (sqlite_where=...) would import SQLAlchemy's SQLite and
