@@ -441,6 +441,8 @@ def test_sqlite_uses_the_queue_indexes(history: tuple[Store, Reader], backend: s
         ("due_deck", lambda: queue.due_cards(explaining, lid, ["alpha", "gamma"], DAY)),
         ("new", lambda: queue.new_cards(explaining, lid, [], DAY, 10)),
         ("next_due", lambda: queue.next_due(explaining, lid, [], DAY)),
+        ("studied", lambda: queue.entries_studied(explaining, lid, DAY)),
+        ("done", lambda: queue.done_today(explaining, lid, DAY)),
     ):
         explaining.name = name
         call()
@@ -449,6 +451,9 @@ def test_sqlite_uses_the_queue_indexes(history: tuple[Store, Reader], backend: s
     assert "ix_card_states_learner_redrill" in plans["redrill"], plans["redrill"]
     assert "ix_cards_deck_ord" in plans["new"], plans["new"]
     assert "ix_card_states_queue" in plans["next_due"], plans["next_due"]
+    # a day's answers by the (learner, day, ...) index, never a walk of the whole log
+    assert "ix_reviews_learner_day_kind (learner_id=? AND day=?)" in plans["studied"]
+    assert "ix_reviews_learner_day_kind (learner_id=? AND day=?)" in plans["done"]
 
 
 def test_next_due(history: tuple[Store, Reader]) -> None:
@@ -593,3 +598,18 @@ def test_status_is_the_queue_trainer_quiz_asks(tmp_path: Path) -> None:
     )
     # alpha/three/reverse, the one new card left, waits: its sibling is due today
     assert (progress.reviews, progress.new, progress.redrill) == (5, 0, 2)
+
+
+@pytest.mark.sqlite_only
+def test_a_database_error_in_a_queue_read_is_a_store_error(
+    history: tuple[Store, Reader], backend: str
+) -> None:
+    """Store reads the queue on SQLite through the driver; errors still become StoreError."""
+    from trainer.errors import StoreError
+
+    store, _reader = history
+    with store.engine.connect() as conn:
+        conn.exec_driver_sql("DROP TABLE deck_progress")
+        conn.commit()
+    with pytest.raises(StoreError, match=r"failed: no such table: deck_progress$"):
+        store.new_cards("ada", None, DAY)

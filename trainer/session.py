@@ -263,19 +263,21 @@ def plan_day(
     new_limit = 2 * new_left + len(studied) + len(redrill)
     due = store.due_cards(learner, decks, day, due_limit) if reviews_left else []
     new = store.new_cards(learner, decks, day, new_limit) if new_left else []
+    shuffled = rng.getstate()
     while True:
-        kinds = [item.kind for item in build(due, new, random.Random(0))]
+        queue = build(due, new, rng)
+        kinds = [item.kind for item in queue]
         short_due = kinds.count(ReviewKind.REVIEW) < reviews_left and len(due) == due_limit
         short_new = kinds.count(ReviewKind.LEARN) < new_left and len(new) == new_limit
         if not (short_due or short_new):
-            break
+            return queue
+        rng.setstate(shuffled)  # the queue is built again: shuffle as if the first time
         if short_due:
             due_limit *= 4
             due = store.due_cards(learner, decks, day, due_limit)
         if short_new:
             new_limit *= 4
             new = store.new_cards(learner, decks, day, new_limit)
-    return build(due, new, rng)
 
 
 class Session:
