@@ -8,7 +8,7 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -182,6 +182,66 @@ def test_a_lock_held_too_long_is_one_line(
         assert len(store.history("ada", A1F)) == 1
         _record(store, "ada", A1F, 5)  # free again
         assert len(store.history("ada", A1F)) == 2
+
+
+def _until(condition: Callable[[], bool], what: str) -> None:
+    """Wait for another connection to reach a state (a lock wait), polling the server."""
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.01)
+
+
+def test_an_answer_queued_for_the_learner_lock_holds_no_card_lock(pg_store: Store) -> None:
+    """An undo may lock a second card while it holds the learner's lock (shared). If an answer
+    held that card's lock while it waited for the learner's lock (queued behind a rebuild's
+    exclusive request), the three would wait in a cycle until PostgreSQL's deadlock check
+    (after deadlock_timeout) reordered the queue. The learner's lock comes first instead."""
+    store = pg_store
+    _record(store, "ada", A1F, 4)
+    engine = store.engine
+
+    def advisory(condition: str) -> int:
+        with engine.connect() as conn:
+            sql = f"SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND {condition}"
+            return int(conn.execute(text(sql)).scalar_one())
+
+    def waiting() -> int:
+        return advisory("NOT granted")
+
+    errors: list[BaseException] = []
+
+    def run(action: Callable[[], object]) -> threading.Thread:
+        def target() -> None:
+            try:
+                action()
+            except BaseException as error:  # reported below
+                errors.append(error)
+
+        thread = threading.Thread(target=target)
+        thread.start()
+        return thread
+
+    def answer_other_card() -> None:
+        with engine.connect() as conn:
+            Store._lock(conn, lid, "alpha/two/forward")
+            conn.rollback()
+
+    with engine.connect() as undo:
+        lid = undo.execute(text("SELECT id FROM learners WHERE name = 'ada'")).scalar_one()
+        Store._lock(undo, lid, A1F)  # an undo's first card
+        rebuild = run(lambda: store.rebuild_states("ada"))
+        _until(lambda: waiting() == 1, "the rebuild to queue")
+        answer = run(answer_other_card)
+        _until(lambda: waiting() == 2, "the answer to queue")
+        # Card locks are the two-key form (objsubid 2): only the undo's is held.
+        assert advisory("granted AND objsubid = 2") == 1
+        Store._lock(undo, lid, "alpha/two/forward")  # the undo's second card: free
+        undo.rollback()
+    rebuild.join(timeout=60)
+    answer.join(timeout=60)
+    assert errors == []
+    assert not rebuild.is_alive() and not answer.is_alive()
 
 
 def test_two_sessions_of_one_learner_undo_their_own_answers(store: Store) -> None:

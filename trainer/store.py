@@ -706,25 +706,25 @@ class Store:
         """Wait for the transaction-level advisory lock of a learner's card (else: of the decks).
 
         Taken before the first write of the transaction, so answers to one card are
-        logged (their ids drawn) and applied in the same order. A card's lock comes with
-        the learner's lock, shared (see `_lock_learner`).
+        logged (their ids drawn) and applied in the same order. A card's lock comes after
+        the learner's lock, shared (see `_lock_learner`), in two statements so the order
+        is certain: a transaction holding a card's lock while it waited for the learner's
+        (queued behind a rebuild's exclusive request) could close a cycle with an undo
+        that holds the learner's lock and waits for that card.
         """
         if conn.dialect.name != "postgresql":
             return
         if learner_id is None or card_id is None:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DECKS_LOCK})
-        else:
-            conn.execute(
-                text(
-                    "SELECT pg_advisory_xact_lock(:learner, hashtext(:card)), "
-                    "pg_advisory_xact_lock_shared(:learner_key)"
-                ),
-                {
-                    "learner": learner_id,
-                    "card": card_id,
-                    "learner_key": LEARNER_LOCK_BASE + learner_id,
-                },
-            )
+            return
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock_shared(:key)"),
+            {"key": LEARNER_LOCK_BASE + learner_id},
+        )
+        conn.execute(
+            text("SELECT pg_advisory_xact_lock(:learner, hashtext(:card))"),
+            {"learner": learner_id, "card": card_id},
+        )
 
     @staticmethod
     def _lock_learner(conn: Connection, learner_id: int) -> None:
