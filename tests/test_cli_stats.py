@@ -251,7 +251,7 @@ def test_json_on_a_fresh_sqlite_store_imports_neither_sqlalchemy_nor_rich(histor
     """A synced, migrated SQLite store is read with the standard library's sqlite3 alone."""
     assert run(["stats"]).exit_code == 0  # the store is synced and migrated
     done = subprocess.run(
-        [sys.executable, "-c", NO_HEAVY_IMPORTS],
+        [sys.executable, "-P", "-c", NO_HEAVY_IMPORTS],  # -P: the installed trainer, not ./trainer
         capture_output=True,
         text=True,
         check=False,

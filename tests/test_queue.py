@@ -503,7 +503,7 @@ print("exit", code, "loaded:", " ".join(m for m in ("sqlalchemy", "rich") if m i
 
 def run_process(*args: str) -> list[str]:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args],
+        [sys.executable, "-P", "-c", PROBE, *args],  # -P: the installed trainer, not ./trainer
         capture_output=True,
         text=True,
         check=False,

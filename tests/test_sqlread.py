@@ -201,6 +201,6 @@ def test_reading_a_fresh_store_imports_no_sqlalchemy(tmp_path: Path) -> None:
         " 'sqlalchemy' in sys.modules)\n"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        [sys.executable, "-P", "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout == "True 5 False\n"
