@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -236,3 +239,37 @@ def test_a_negative_limit_is_a_usage_error() -> None:
     result = run("cards", "--limit", "-1")
     assert result.exit_code == 2
     assert "Invalid value for '-n' / '--limit': -1 is not in the range x>=0." in result.stderr
+
+
+CARDS_PROBE = """\
+import contextlib, io, json, sys
+
+from trainer.cli import main
+
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    try:
+        main(["cards", "--json", "--limit", "2"])
+    except SystemExit as done:
+        assert not done.code, done.code
+print(json.dumps({"sqlalchemy": "sqlalchemy" in sys.modules, "output": json.loads(out.getvalue())}))
+"""
+
+
+def test_cards_on_a_fresh_sqlite_store_reads_without_sqlalchemy() -> None:
+    """A synced, migrated SQLite store is browsed with the standard library's sqlite3."""
+    assert run("cards", "--limit", "1").exit_code == 0  # the store is created and synced
+    done = subprocess.run(
+        [sys.executable, "-P", "-c", CARDS_PROBE],  # -P: the installed trainer, not ./trainer
+        capture_output=True,
+        text=True,
+        check=False,
+        env=dict(os.environ),
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["sqlalchemy"] is False
+    assert [card["id"] for card in result["output"]] == [
+        "foundational/audio-codec/forward",
+        "foundational/audio-codec/reverse",
+    ]
