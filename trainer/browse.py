@@ -15,7 +15,7 @@ from typing import Any
 
 from trainer.model import CardListing, Direction
 from trainer.sm2 import EF_START
-from trainer.sqlread import Reader, scalar, to_date
+from trainer.sqlread import Reader, learner_id, scalar, to_date
 
 #: The states of `trainer cards --state`, in the order the summary lists them.
 STATES = ("new", "learning", "review", "suspended", "retired")
@@ -130,8 +130,8 @@ def _escape_like(text: str) -> str:
 
 def _learner_id(reader: Reader, learner: str) -> int:
     """The learner's id; -1 for an unknown learner (no progress: every card new)."""
-    found = scalar(reader, "SELECT id FROM learners WHERE name = :name", {"name": learner})
-    return -1 if found is None else int(found)
+    found = learner_id(reader, learner)
+    return -1 if found is None else found
 
 
 def _listing(row: tuple[Any, ...]) -> CardListing:

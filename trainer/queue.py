@@ -38,17 +38,11 @@ from trainer.model import (
     ReviewKind,
     StudyCard,
 )
-from trainer.sqlread import Reader, in_params, scalar, to_date
+from trainer.sqlread import Reader, in_params, learner_id, scalar, to_date
 
 CARD_COLUMNS = "c.id, c.deck_slug, c.entry_id, c.direction, c.front, c.back, c.term, c.ord"
 # "interval" is a keyword in PostgreSQL: always quoted.
 STATE_COLUMNS = 's.n, s.ef, s."interval", s.due, s.lapses'
-
-
-def learner_id(reader: Reader, name: str) -> int | None:
-    """The learner's id, or None for a learner who has never written anything."""
-    found = scalar(reader, "SELECT id FROM learners WHERE name = :name", {"name": name})
-    return None if found is None else int(found)
 
 
 def deck_infos(reader: Reader, *, include_inactive: bool = False) -> list[DeckInfo]:

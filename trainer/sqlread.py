@@ -65,6 +65,12 @@ def scalar(reader: Reader, sql: str, params: Params | None = None) -> Any:
     return rows[0][0] if rows else None
 
 
+def learner_id(reader: Reader, name: str) -> int | None:
+    """The learner's id; None for a learner who has never answered (no rows: every card new)."""
+    found = scalar(reader, "SELECT id FROM learners WHERE name = :name", {"name": name})
+    return None if found is None else int(found)
+
+
 def to_date(value: date | str | None) -> date | None:
     """A DATE column's value as a date (SQLite gives 'YYYY-MM-DD' text)."""
     if value is None or isinstance(value, date):

@@ -62,7 +62,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from trainer.errors import UnknownDeckError
-from trainer.sqlread import Reader, in_params, one, scalar, to_date
+from trainer.sqlread import Reader, in_params, learner_id, one, scalar, to_date
 from trainer.streaks import Streak, streak_of, study_days, study_streak
 
 MATURE_INTERVAL = 21  # days: Anki's line between young and mature cards
@@ -286,8 +286,8 @@ def deck_slugs(reader: Reader, decks: Sequence[str]) -> list[str]:
 
 def _learner_id(reader: Reader, learner: str) -> int:
     """The learner's id; -1 for an unknown learner (no rows: every card new)."""
-    found = scalar(reader, "SELECT id FROM learners WHERE name = :name", {"name": learner})
-    return -1 if found is None else int(found)
+    found = learner_id(reader, learner)
+    return -1 if found is None else found
 
 
 def compute_stats(

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from trainer.sqlread import Reader, in_params, scalar, to_date
+from trainer.sqlread import Reader, in_params, learner_id, to_date
 
 
 @dataclass(frozen=True)
@@ -79,10 +79,10 @@ def study_streak(reader: Reader, learner: str, today: date, decks: Sequence[str]
     An unknown learner, or deck slugs without answers, give an empty streak (the
     slugs are not checked: `trainer stats` does that).
     """
-    found = scalar(reader, "SELECT id FROM learners WHERE name = :name", {"name": learner})
+    found = learner_id(reader, learner)
     if found is None:
         return Streak()
-    return streak_of(study_days(reader, int(found), today, list(decks) or None), today)
+    return streak_of(study_days(reader, found, today, list(decks) or None), today)
 
 
 __all__ = ["Streak", "streak_of", "study_days", "study_streak"]

@@ -166,8 +166,9 @@ def _next_due(reader: Reader, learner: str, slugs: Sequence[str], day: date) -> 
     A buried card comes up on the later of its due day and the end of its burial.
     """
     from trainer import queue
+    from trainer.sqlread import learner_id
 
-    lid = queue.learner_id(reader, learner)
+    lid = learner_id(reader, learner)
     return None if lid is None else queue.next_due(reader, lid, slugs, day)
 
 
