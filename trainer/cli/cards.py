@@ -6,13 +6,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from trainer.cli.context import AppContext
+from trainer.cli.context import AppContext, deck_option, pass_app
 from trainer.cli.output import echo_json, print_rich
 
 if TYPE_CHECKING:
     from trainer.model import CardListing
 
-pass_app = click.make_pass_decorator(AppContext)
 
 STATES = ("new", "learning", "review", "suspended", "retired")  # as trainer.browse.STATES
 #: Rows of the table when --limit is not given (--json lists every card by default).
@@ -37,13 +36,7 @@ def listing_record(listing: CardListing) -> dict[str, Any]:
 
 
 @click.command()
-@click.option(
-    "--deck",
-    "slugs",
-    multiple=True,
-    metavar="SLUG",
-    help="Only cards of this deck (repeat for several).",
-)
+@deck_option("Only cards of this deck (repeat for several).")
 @click.option("--due", is_flag=True, help="Only cards due today or overdue.")
 @click.option(
     "--state",

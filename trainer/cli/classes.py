@@ -7,10 +7,8 @@ from pathlib import Path
 
 import click
 
-from trainer.cli.context import AppContext
+from trainer.cli.context import AppContext, deck_option, pass_app
 from trainer.cli.output import echo_json, print_rich
-
-pass_app = click.make_pass_decorator(AppContext)
 
 
 @click.group(name="class")
@@ -37,13 +35,7 @@ def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> d
 
 
 @class_.command()
-@click.option(
-    "--deck",
-    "slugs",
-    multiple=True,
-    metavar="SLUG",
-    help="Only this deck (repeat for several; default: all decks).",
-)
+@deck_option("Only this deck (repeat for several; default: all decks).")
 @click.option(
     "--since",
     metavar="DATE",

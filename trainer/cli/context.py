@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -17,6 +18,9 @@ if TYPE_CHECKING:
     from trainer.settings import Settings
     from trainer.sqlread import Reader
     from trainer.store import Store
+
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass
@@ -112,3 +116,12 @@ class AppContext:
 
         store = self.open_store()
         return load_decks([*bundled_deck_files(), *store.registered_paths()])
+
+
+#: Passes the command's AppContext (made by the `trainer` group) as the first argument.
+pass_app = click.make_pass_decorator(AppContext)
+
+
+def deck_option(help: str, dest: str = "slugs") -> Callable[[F], F]:
+    """The repeatable `--deck SLUG` option of the commands that work on some decks."""
+    return click.option("--deck", dest, multiple=True, metavar="SLUG", help=help)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from trainer.cli.context import AppContext
+from trainer.cli.context import AppContext, deck_option
 from trainer.errors import UndoError, UnknownDeckError
 
 if TYPE_CHECKING:
@@ -386,13 +386,7 @@ def _limits(app: AppContext, new: int | None, reviews: int | None) -> Any:
 
 
 @click.command()
-@click.option(
-    "--deck",
-    "decks",
-    multiple=True,
-    metavar="SLUG",
-    help="Study only this deck (repeatable; default: every active deck).",
-)
+@deck_option("Study only this deck (repeatable; default: every active deck).", "decks")
 @click.option(
     "--new",
     "new_limit",

@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import click
 
-from trainer.cli.context import AppContext
+from trainer.cli.context import AppContext, deck_option, pass_app
 from trainer.cli.output import echo_json, print_rich
-
-pass_app = click.make_pass_decorator(AppContext)
 
 
 @click.command()
-@click.option(
-    "--deck",
-    "slugs",
-    multiple=True,
-    metavar="SLUG",
-    help="Only this deck (repeat for several; default: all decks).",
-)
+@deck_option("Only this deck (repeat for several; default: all decks).")
 @click.option(
     "--learner",
     metavar="NAME",
