@@ -57,6 +57,12 @@ LIMITS = (None, 0, 1, 3, 100)
 # -- the oracle: the SQLAlchemy queries trainer.store ran before trainer.queue ------------
 
 
+def _lid(store: Store, learner: str) -> int | None:
+    """The learner's id in the store (None: never answered)."""
+    with store._queue_source() as source:
+        return source.learner_id(learner)
+
+
 def _reference_rows(store: Store, query: Any) -> list[StudyCard]:
     from trainer.store import _card, _state
 
@@ -209,7 +215,7 @@ def build_history(tmp_path: Path, target: str | Path) -> tuple[Store, int, int]:
     # gamma loses "mars" (its cards retire, one was due for ada), delta becomes inactive
     write_deck(folder, "gamma", [entry for entry in GAMMA if entry[0] != "mars"])
     store.sync_decks(sources[:3])
-    return store, store._lid_or_none("ada") or 0, store._lid_or_none("bob") or 0
+    return store, _lid(store, "ada") or 0, _lid(store, "bob") or 0
 
 
 @pytest.fixture
@@ -271,7 +277,7 @@ def test_the_queue_inputs_are_those_of_the_old_queries(
     history: tuple[Store, Reader], learner: str
 ) -> None:
     store, reader = history
-    lid = store._lid_or_none(learner)
+    lid = _lid(store, learner)
     source = queue.QueueReader(reader)
     checked = 0
     for day in DAYS:
@@ -434,7 +440,7 @@ def test_sqlite_uses_the_queue_indexes(history: tuple[Store, Reader], backend: s
             pass
 
     explaining = Explaining()
-    lid = store._lid_or_none("ada") or 0
+    lid = _lid(store, "ada") or 0
     for name, call in (
         ("redrill", lambda: queue.redrill_cards(explaining, lid, [], DAY)),
         ("due", lambda: queue.due_cards(explaining, lid, [], DAY, 10)),
@@ -458,7 +464,7 @@ def test_sqlite_uses_the_queue_indexes(history: tuple[Store, Reader], backend: s
 
 def test_next_due(history: tuple[Store, Reader]) -> None:
     store, reader = history
-    ada = store._lid_or_none("ada") or 0
+    ada = _lid(store, "ada") or 0
     # after DAY: gamma/sun/reverse is buried until DAY + 1 (due DAY): it comes up then
     assert queue.next_due(reader, ada, [], DAY) == DAY + timedelta(days=1)
     assert queue.next_due(reader, ada, ["beta"], DAY) is None  # all overdue

@@ -281,16 +281,22 @@ def next_due(reader: Reader, lid: int, decks: Sequence[str], day: date) -> date 
 class QueueReader:
     """The read methods of a store that `trainer.session` builds a queue from, on a Reader.
 
-    For `trainer status`: `Session.start`-like planning without `trainer.store`.
+    `trainer status` plans the day through it without `trainer.store`; `Store`'s queue
+    methods use it on their own connection. A learner who never answered has no cards
+    in the re-drill, none due, and every card new.
     """
 
-    def __init__(self, reader: Reader) -> None:
+    def __init__(self, reader: Reader, *, ids: dict[str, int] | None = None) -> None:
         self.reader = reader
-        self._ids: dict[str, int | None] = {}
+        self._ids = {} if ids is None else ids  # learner ids found (`Store` shares its own)
 
     def learner_id(self, learner: str) -> int | None:
+        """The learner's id; None (looked up again next time) for one who never answered."""
         if learner not in self._ids:
-            self._ids[learner] = learner_id(self.reader, learner)
+            found = learner_id(self.reader, learner)
+            if found is None:
+                return None
+            self._ids[learner] = found
         return self._ids[learner]
 
     def redrill_cards(self, learner: str, decks: Sequence[str], day: date) -> list[StudyCard]:

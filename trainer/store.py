@@ -1087,19 +1087,18 @@ class Store:
     # The queue's SQL is trainer.queue's, shared with `trainer status` (which reads a
     # fresh SQLite store without SQLAlchemy): here it runs on the store's connection.
 
-    def _lid_or_none(self, learner: str) -> int | None:
+    @contextmanager
+    def _queue_source(self) -> Iterator[queue.QueueReader]:
+        """trainer.queue's reads on one read connection, sharing the store's learner ids."""
         with self._read() as conn:
-            return self._learner_id(conn, learner, create=False)
+            yield queue.QueueReader(_queue_reader(conn), ids=self._learner_ids)
 
     def redrill_cards(
         self, learner: str, decks: Sequence[str | Deck | DeckInfo] | None, day: date
     ) -> list[StudyCard]:
         """Cards in the learner's re-drill of `day` (graded below 4 and not yet 4+ again)."""
-        with self._read() as conn:
-            lid = self._learner_id(conn, learner, create=False)
-            if lid is None:
-                return []
-            return queue.redrill_cards(_queue_reader(conn), lid, _slugs(decks), day)
+        with self._queue_source() as source:
+            return source.redrill_cards(learner, _slugs(decks), day)
 
     def due_cards(
         self,
@@ -1112,11 +1111,8 @@ class Store:
 
         `decks` (slugs or decks) limits the decks; None or empty means every active deck.
         """
-        with self._read() as conn:
-            lid = self._learner_id(conn, learner, create=False)
-            if lid is None:
-                return []
-            return queue.due_cards(_queue_reader(conn), lid, _slugs(decks), day, limit)
+        with self._queue_source() as source:
+            return source.due_cards(learner, _slugs(decks), day, limit)
 
     def new_cards(
         self,
@@ -1130,25 +1126,18 @@ class Store:
         Decks the learner has finished are skipped without reading their cards
         (trainer.queue.new_cards).
         """
-        with self._read() as conn:
-            lid = self._learner_id(conn, learner, create=False)
-            return queue.new_cards(_queue_reader(conn), lid, _slugs(decks), day, limit)
+        with self._queue_source() as source:
+            return source.new_cards(learner, _slugs(decks), day, limit)
 
     def done_today(self, learner: str, day: date) -> DayCounts:
         """How many answers of each kind the learner logged on study day `day`."""
-        with self._read() as conn:
-            lid = self._learner_id(conn, learner, create=False)
-            if lid is None:
-                return DayCounts()
-            return queue.done_today(_queue_reader(conn), lid, day)
+        with self._queue_source() as source:
+            return source.done_today(learner, day)
 
     def entries_studied(self, learner: str, day: date) -> set[tuple[str, str]]:
         """(deck, entry) pairs the learner answered on `day`, for burying sibling cards."""
-        with self._read() as conn:
-            lid = self._learner_id(conn, learner, create=False)
-            if lid is None:
-                return set()
-            return queue.entries_studied(_queue_reader(conn), lid, day)
+        with self._queue_source() as source:
+            return source.entries_studied(learner, day)
 
     # -- decks --------------------------------------------------------------------------
 
