@@ -193,7 +193,7 @@ def export(deck_dir: str, out_dir: str, repeat: int) -> dict[str, Any]:
 
 def parse(deck_dir: str, repeat: int) -> dict[str, Any]:
     """load_decks (parse and validate) of the synthetic deck files, `repeat` times."""
-    from trainer.catalog import load_decks
+    from trainer.decks.catalog import load_decks
 
     paths = sorted(Path(deck_dir).glob("*.toml"))
     times = []
