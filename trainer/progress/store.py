@@ -53,6 +53,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -177,6 +178,17 @@ class LearnerRow(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
 
 
+class LearnerSchedulerRow(Base):
+    """0009: a learner's scheduler and its settings (no row: SM-2)."""
+
+    __tablename__ = "learner_schedulers"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
+    scheduler: Mapped[str] = mapped_column(String(10))  # "sm2" | "fsrs"
+    desired_retention: Mapped[float | None] = mapped_column(Float, nullable=True)
+    parameters: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list
+
+
 class CardStateRow(Base):
     __tablename__ = "card_states"
 
@@ -191,6 +203,8 @@ class CardStateRow(Base):
     buried_until: Mapped[date | None] = mapped_column(Date, nullable=True)  # hidden before that day
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     leech: Mapped[bool] = mapped_column(Boolean, default=False)
+    stability: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0009: FSRS only
+    difficulty: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     __table_args__ = (
         Index("ix_card_states_learner_due", "learner_id", "due"),
@@ -265,6 +279,10 @@ class ReviewRow(Base):
     due_after: Mapped[date | None] = mapped_column(Date, nullable=True)
     lapses_after: Mapped[int] = mapped_column(Integer)
     answer_ms: Mapped[int] = mapped_column(Integer, default=0)
+    stability_before: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0009: FSRS
+    difficulty_before: Mapped[float | None] = mapped_column(Float, nullable=True)
+    stability_after: Mapped[float | None] = mapped_column(Float, nullable=True)
+    difficulty_after: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     __table_args__ = (
         Index("ix_reviews_learner_card", "learner_id", "card_id", "id"),
