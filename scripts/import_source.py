@@ -5,7 +5,7 @@
     python scripts/import_source.py --check   # exit 1 if a deck file is not what it would write
 
 The text of every entry (term, definition, details) comes from the importer
-(`trainer.glossary.parse_glossary`) run on the provenance copy of the source. On top
+(`trainer.decks.glossary.parse_glossary`) run on the provenance copy of the source. On top
 of it this script adds our curation, kept here so that it is reviewed in one place:
 deck slugs, descriptions and Anki deck ids; extra aliases (short forms, spellings)
 and tags for learners; and the completion of the entry the source cuts off.
@@ -17,8 +17,8 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from trainer.decks import deck_to_toml
-from trainer.glossary import GlossaryImport, parse_glossary, section_deck
+from trainer.decks.format import deck_to_toml
+from trainer.decks.glossary import GlossaryImport, parse_glossary, section_deck
 from trainer.model import Deck, Entry
 
 ROOT = Path(__file__).resolve().parent.parent

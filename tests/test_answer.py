@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trainer.answer import (
+from trainer.decks.answer import (
     DiffOp,
     DiffPart,
     Verdict,

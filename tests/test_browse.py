@@ -1,4 +1,4 @@
-"""trainer.browse: the card browser's plain-SQL reads, on SQLite and on PostgreSQL."""
+"""trainer.progress.browse: the card browser's plain-SQL reads, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from store_helpers import DAY, answer, open_with_decks
 
-from trainer import browse
-from trainer.browse import CardFilter
 from trainer.model import CardListing
-from trainer.sqlread import EngineReader
-from trainer.store import Store
+from trainer.progress import browse
+from trainer.progress.browse import CardFilter
+from trainer.progress.readers import EngineReader
+from trainer.progress.store import Store
 
 ALL = [
     "alpha/one/forward",

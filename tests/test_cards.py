@@ -1,4 +1,4 @@
-"""trainer.cards: two cards per entry, stable ids, and masking an entry's names."""
+"""trainer.decks.cards: two cards per entry, stable ids, and masking an entry's names."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trainer.cards import answers_for, cards_for_deck, mask, slash_variants, split_term
+from trainer.decks.cards import answers_for, cards_for_deck, mask, slash_variants, split_term
 from trainer.model import Card, Deck, Direction, Entry, Source
 
 

@@ -1,4 +1,4 @@
-"""trainer.catalog: bundled deck files in section order, loading and selecting decks."""
+"""trainer.decks.catalog: bundled deck files in section order, loading and selecting decks."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from trainer import catalog
+from trainer.decks import catalog
 from trainer.errors import DeckFormatError, UnknownDeckError
 from trainer.model import Deck
 

@@ -1,4 +1,4 @@
-"""trainer.classreport: exact figures of a known four-learner history, on SQLite and PostgreSQL."""
+"""progress.classreport: exact figures of a known four-learner history, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 from store_helpers import write_deck
 
-from trainer import sm2
-from trainer.classreport import (
+from trainer.errors import ExportError, UnknownDeckError
+from trainer.model import CardState, Grade, Review, ReviewKind
+from trainer.progress.classreport import (
     CSV_COLUMNS,
     HardEntry,
     LearnerReport,
@@ -20,10 +21,9 @@ from trainer.classreport import (
     report_to_json,
     write_csv,
 )
-from trainer.errors import ExportError, UnknownDeckError
-from trainer.model import CardState, Grade, Review, ReviewKind
-from trainer.stats import Share
-from trainer.store import DeckSource, Store
+from trainer.progress.stats import Share
+from trainer.progress.store import DeckSource, Store
+from trainer.scheduling import sm2
 
 TODAY = date(2026, 11, 23)
 ALPHA = [(f"e{i}", f"Alpha {i}", f"Alpha definition {i}.") for i in range(4)]

@@ -168,7 +168,7 @@ def test_the_store_is_closed_when_the_command_ends() -> None:
 def test_a_registered_deck_that_cannot_be_read_is_a_warning(tmp_path: Path) -> None:
     from store_helpers import write_deck
 
-    from trainer.decks import parse_deck
+    from trainer.decks.format import parse_deck
 
     mine = write_deck(tmp_path / "mine", "gamma", [("g", "G", "A letter.")])
     app = AppContext(db=None, learner="ada")
@@ -219,7 +219,7 @@ def test_limit_with_json_and_filters() -> None:
 def test_the_table_shows_100_cards_unless_told(tmp_path: Path) -> None:
     from store_helpers import write_deck
 
-    from trainer.decks import parse_deck
+    from trainer.decks.format import parse_deck
 
     mine = write_deck(tmp_path / "mine", "gamma", [(f"g{i}", f"G{i}", "A letter.") for i in "123"])
     app = AppContext(db=None, learner="ada")

@@ -17,9 +17,9 @@ from freezegun import freeze_time
 from store_helpers import write_deck
 from test_classreport import ALPHA, BETA, TODAY, write_history
 
-from trainer.classreport import class_report, report_to_json
 from trainer.cli import cli
-from trainer.store import DeckSource, Store
+from trainer.progress.classreport import class_report, report_to_json
+from trainer.progress.store import DeckSource, Store
 from trainer.ui.classreport import EMPTY_MESSAGE
 
 NOW = "2026-11-23 12:00:00"

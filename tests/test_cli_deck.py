@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from trainer import catalog
 from trainer.cli import cli
+from trainer.decks import catalog
 
 TINY = """\
 slug = "{slug}"
@@ -239,8 +239,8 @@ def test_help_has_an_example(command: str) -> None:
 def test_the_deck_commands_import_only_click_at_the_top() -> None:
     code = (
         "import sys, trainer.cli.deck; "
-        "print(sorted(m for m in ('rich', 'sqlalchemy', 'genanki', 'trainer.store', "
-        "'trainer.catalog') if m in sys.modules))"
+        "print(sorted(m for m in ('rich', 'sqlalchemy', 'genanki', 'trainer.progress.store', "
+        "'trainer.decks.catalog') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout == "[]\n"

@@ -25,13 +25,13 @@ HEAVY = (
     "tomllib",
     "zoneinfo",
     "trainer.model",
-    "trainer.store",
-    "trainer.sqlread",
+    "trainer.progress.store",
+    "trainer.progress.readers",
     "trainer.session",
-    "trainer.stats",
+    "trainer.progress.stats",
     "trainer.settings",
-    "trainer.catalog",
-    "trainer.decks",
+    "trainer.decks.catalog",
+    "trainer.decks.format",
 )
 
 PROBE = """\

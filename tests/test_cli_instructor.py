@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from trainer.cli import cli
-from trainer.decks import parse_deck
+from trainer.decks.format import parse_deck
 
 CSV = (
     "term;definition;aliases;tags\n"
@@ -122,7 +122,7 @@ def test_new_from_copies_entries_by_id_or_term_with_their_origin(here: Path) -> 
         ("latent-space", "foundational/latent-space", "glossary"),
         ("gan", "models-architectures/gan", "glossary"),
     ]
-    from trainer.catalog import load_bundled_decks
+    from trainer.decks.catalog import load_bundled_decks
 
     original = next(e for d in load_bundled_decks() for e in d.entries if e.id == "gan")
     assert (deck.entries[2].definition, deck.entries[2].details) == (

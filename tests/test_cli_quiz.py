@@ -21,7 +21,7 @@ from trainer import paths
 from trainer.cli import cli
 from trainer.cli import quiz as quiz_module
 from trainer.model import CardState, Grade, Review, ReviewKind
-from trainer.store import Store
+from trainer.progress.store import Store
 
 DAY1 = date(2026, 3, 2)
 MORNING = "2026-03-02 09:00:00"

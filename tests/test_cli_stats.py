@@ -19,7 +19,7 @@ from store_helpers import answer_at
 
 from trainer import paths
 from trainer.cli import cli
-from trainer.store import Store
+from trainer.progress.store import Store
 from trainer.ui.stats import EMPTY_MESSAGE
 
 NOW = "2026-11-23 12:00:00"  # study day Mon 23 Nov 2026

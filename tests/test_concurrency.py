@@ -18,10 +18,10 @@ from pathlib import Path
 
 from store_helpers import write_deck
 
-from trainer import sm2
 from trainer.model import CardState, Review, ReviewKind
+from trainer.progress.store import DeckSource, Store
+from trainer.scheduling import sm2
 from trainer.session import Limits, Session
-from trainer.store import DeckSource, Store
 
 LEARNERS = 50
 TWICE = 10  # learners with two sessions open at once

@@ -1,4 +1,4 @@
-"""trainer.csv_import: separators, header forms, item splitting, ids; a hypothesis round trip."""
+"""decks.csv_import: separators, header forms, item splitting, ids; a hypothesis round trip."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trainer.csv_import import detect_separator, parse_csv
-from trainer.decks import deck_to_toml, parse_deck_text
+from trainer.decks.csv_import import detect_separator, parse_csv
+from trainer.decks.format import deck_to_toml, parse_deck_text
 from trainer.model import Entry, Source
 
 P = Path("terms.csv")

@@ -1,4 +1,4 @@
-"""trainer.decks: parsing deck files (every error with its exact message), writing them back."""
+"""decks.format: parsing deck files (every error with its exact message), writing them back."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trainer.decks import deck_to_toml, file_hash, parse_deck, parse_deck_text, slugify
+from trainer.decks.format import deck_to_toml, file_hash, parse_deck, parse_deck_text, slugify
 from trainer.errors import DeckFormatError
 from trainer.model import Deck, Entry, Source
 

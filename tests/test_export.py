@@ -25,12 +25,8 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trainer import export as export_module
-from trainer.cli import cli
-from trainer.cli import export as export_cli
-from trainer.cli.context import AppContext
-from trainer.errors import ExportError
-from trainer.export import (
+from trainer.anki import export as export_module
+from trainer.anki.export import (
     FALLBACK_TIMESTAMP,
     FIELDS,
     MODEL_ID,
@@ -47,6 +43,10 @@ from trainer.export import (
     note_model,
     note_tags,
 )
+from trainer.cli import cli
+from trainer.cli import export as export_cli
+from trainer.cli.context import AppContext
+from trainer.errors import ExportError
 from trainer.model import Deck, Entry, Source
 
 T0 = 1780000000  # 2026-05-28T20:26:40Z: a fixed deck file time
@@ -584,9 +584,9 @@ def test_command_exports_bundled_and_registered_decks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from trainer import paths
-    from trainer.catalog import load_bundled_decks
-    from trainer.decks import parse_deck
-    from trainer.store import Store
+    from trainer.decks.catalog import load_bundled_decks
+    from trainer.decks.format import parse_deck
+    from trainer.progress.store import Store
 
     course = tmp_path / "course.toml"
     course.write_text(

@@ -13,10 +13,7 @@ from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPack
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from trainer.cards import answers_for, mask
-from trainer.catalog import bundled_deck_files, load_decks
-from trainer.decks import parse_deck
-from trainer.export import (
+from trainer.anki.export import (
     FIELDS,
     MODEL_ID,
     export_combined,
@@ -25,6 +22,9 @@ from trainer.export import (
     note_fields,
     note_guid,
 )
+from trainer.decks.cards import answers_for, mask
+from trainer.decks.catalog import bundled_deck_files, load_decks
+from trainer.decks.format import parse_deck
 from trainer.model import Deck, Entry
 
 T0 = 1780000000  # the deck file's time before the edit

@@ -1,4 +1,4 @@
-"""trainer.glossary: the importer, on small documents and on the source glossary."""
+"""trainer.decks.glossary: the importer, on small documents and on the source glossary."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from trainer.decks import slugify
-from trainer.errors import DeckFormatError
-from trainer.glossary import (
+from trainer.decks.format import slugify
+from trainer.decks.glossary import (
     ABBREVIATIONS,
     CutOff,
     GlossaryImport,
@@ -23,6 +22,7 @@ from trainer.glossary import (
     section_deck,
     split_sentences,
 )
+from trainer.errors import DeckFormatError
 from trainer.model import Source
 
 SOURCE = Path(__file__).resolve().parent.parent / "decks" / "source-glossary.txt"

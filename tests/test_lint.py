@@ -1,4 +1,4 @@
-"""trainer.lint: every kind of finding, its exact line and text, and what is not a finding."""
+"""trainer.decks.lint: every kind of finding, its exact line and text, and what is not a finding."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trainer.catalog import load_bundled_decks
-from trainer.decks import deck_to_toml
-from trainer.lint import (
+from trainer.decks.catalog import load_bundled_decks
+from trainer.decks.format import deck_to_toml
+from trainer.decks.lint import (
     LONG_ANSWER,
     MAX_ENTRIES,
     Finding,
@@ -60,7 +60,7 @@ def test_a_clean_deck_has_no_findings() -> None:
 
 
 def test_the_bundled_decks_check_clean_against_each_other() -> None:
-    from trainer.catalog import bundled_deck_files
+    from trainer.decks.catalog import bundled_deck_files
 
     assert check_files(bundled_deck_files()).findings == []
 

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import create_engine, inspect
 from store_helpers import DAY, answer, open_with_decks
 
-from trainer import migrations
 from trainer.errors import StoreError
 from trainer.model import CardState
-from trainer.store import Base, Store
+from trainer.progress import migrations
+from trainer.progress.store import Base, Store
 
 SCHEMA_0001 = Path(__file__).parent / "data" / "schema_0001.sql"
 ALL = [name for name, _ in migrations.MIGRATIONS]
@@ -196,7 +196,7 @@ def test_a_bad_url_is_one_line(tmp_path: Path) -> None:
 WRITER = """
 import sys
 from store_helpers import answer, DAY
-from trainer.store import Store
+from trainer.progress.store import Store
 from pathlib import Path
 store = Store.open(Path(sys.argv[1]) / "progress.db")
 for _ in range(150):

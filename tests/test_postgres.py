@@ -18,8 +18,8 @@ from store_helpers import ALPHA, BETA, write_deck
 
 from trainer.errors import StoreError, UndoError
 from trainer.model import CardState, Grade, ReviewKind
+from trainer.progress.store import DeckSource, Store
 from trainer.session import Limits, Session
-from trainer.store import DeckSource, Store
 
 DAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -121,8 +121,8 @@ def _hold(store: Store, learner: str, card_id: str) -> tuple[object, object]:
 
 
 def _record(store: Store, learner: str, card_id: str, grade: int) -> None:
-    from trainer import sm2
     from trainer.model import Review
+    from trainer.scheduling import sm2
 
     before = store.card_state(learner, card_id)
     after = sm2.review(before, Grade(grade), DAY)
@@ -162,9 +162,9 @@ def test_another_learner_does_not_wait_and_the_same_card_waits(pg_store: Store) 
 def test_a_lock_held_too_long_is_one_line(
     tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import trainer.store
+    import trainer.progress.store
 
-    monkeypatch.setattr(trainer.store, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(trainer.progress.store, "BUSY_TIMEOUT_MS", 200)
     with Store.open(pg_url) as store:
         store.sync_decks([DeckSource(write_deck(tmp_path / "d", "alpha", ALPHA), bundled=True)])
         _record(store, "ada", A1F, 4)

@@ -1,4 +1,4 @@
-"""trainer.queue: the queue inputs in plain SQL, their counters, and `trainer status` on them.
+"""trainer.progress.queue: the queue inputs in plain SQL, their counters, `trainer status` on them.
 
 The queue functions must give exactly what the SQLAlchemy queries they replaced gave:
 `reference_*` below are those queries, kept here as the oracle, and every combination
@@ -26,14 +26,15 @@ from freezegun import freeze_time
 from sqlalchemy import and_, false, func, or_, select, true
 from store_helpers import ALPHA, BETA, DAY, answer, write_deck
 
-from trainer import paths, queue
+from trainer import paths
 from trainer.cli import cli
 from trainer.cli.context import AppContext
-from trainer.decks import parse_deck
+from trainer.decks.format import parse_deck
 from trainer.model import CardState, DayCounts, StudyCard
+from trainer.progress import queue
+from trainer.progress.readers import EngineReader, Reader, SQLiteReader
+from trainer.progress.store import CARDS, DECKS, STATES, DeckSource, Store
 from trainer.session import Limits, Session, plan_day
-from trainer.sqlread import EngineReader, Reader, SQLiteReader
-from trainer.store import CARDS, DECKS, STATES, DeckSource, Store
 
 GAMMA = [
     ("sun", "Sun", "The star of the solar system."),
@@ -54,7 +55,7 @@ DAYS = tuple(DAY + timedelta(days=d) for d in (-1, 0, 1, 3, 10, 40))
 LIMITS = (None, 0, 1, 3, 100)
 
 
-# -- the oracle: the SQLAlchemy queries trainer.store ran before trainer.queue ------------
+# -- the oracle: the SQLAlchemy queries the store ran before trainer.progress.queue ------------
 
 
 def _lid(store: Store, learner: str) -> int | None:
@@ -64,7 +65,7 @@ def _lid(store: Store, learner: str) -> int | None:
 
 
 def _reference_rows(store: Store, query: Any) -> list[StudyCard]:
-    from trainer.store import _card, _state
+    from trainer.progress.store import _card, _state
 
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()
@@ -75,7 +76,7 @@ def _reference_rows(store: Store, query: Any) -> list[StudyCard]:
 
 
 def _reference_queue(lid: int, decks: Sequence[str] | None, day: date, *, new: bool) -> Any:
-    from trainer.store import CARD_COLUMNS, STATE_COLUMNS
+    from trainer.progress.store import CARD_COLUMNS, STATE_COLUMNS
 
     joined = CARDS.join(DECKS, DECKS.c.slug == CARDS.c.deck_slug)
     if new:
@@ -137,7 +138,7 @@ def reference_next_due(
 ) -> date | None:
     from sqlalchemy import case
 
-    from trainer.store import LEARNERS
+    from trainer.progress.store import LEARNERS
 
     comes_up = case(
         (

@@ -14,7 +14,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from trainer.store import Store
+from trainer.progress.store import Store
 
 F = "foundational"
 

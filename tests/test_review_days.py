@@ -2,7 +2,7 @@
 
 Every test reads the table back from a real store (SQLite file, and PostgreSQL where a
 server is available) and compares it with figures written out by hand, or with the
-GROUP BY of the log computed here in Python, independently of trainer.reviewdays.
+GROUP BY of the log computed here in Python, independently of trainer.progress.reviewdays.
 """
 
 from __future__ import annotations
@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 from sqlalchemy import select, text
 from store_helpers import answer_at, open_with_decks
 
-from trainer import migrations, reviewdays, sm2
 from trainer.model import CardState, Grade, Review, ReviewKind
-from trainer.schema import MIGRATION_NAMES
-from trainer.store import LEARNERS, REVIEW_DAYS, REVIEWS, Store
+from trainer.progress import migrations, reviewdays
+from trainer.progress.schema import MIGRATION_NAMES
+from trainer.progress.store import LEARNERS, REVIEW_DAYS, REVIEWS, Store
+from trainer.scheduling import sm2
 
 D1 = date(2026, 3, 1)
 D2 = date(2026, 3, 2)

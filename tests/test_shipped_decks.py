@@ -12,10 +12,10 @@ from types import ModuleType
 
 import pytest
 
-from trainer import catalog
-from trainer.cards import answers_for, cards_for_deck
-from trainer.decks import deck_to_toml, parse_deck, parse_deck_text
-from trainer.glossary import is_promotional, parse_glossary
+from trainer.decks import catalog
+from trainer.decks.cards import answers_for, cards_for_deck
+from trainer.decks.format import deck_to_toml, parse_deck, parse_deck_text
+from trainer.decks.glossary import is_promotional, parse_glossary
 from trainer.model import Card, Deck, Direction, Source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -211,7 +211,7 @@ def _forms(name: str) -> list[str]:
 def _names(deck: Deck, entry_id: str) -> list[str]:
     entry = next(e for e in deck.entries if e.id == entry_id)
     names = [entry.term, *entry.aliases, *answers_for(entry)]
-    # parenthesised parts and slash options, found here independently of trainer.cards
+    # parenthesised parts and slash options, found here independently of trainer.decks.cards
     for name in list(names):
         names += re.findall(r"\(([^()]+)\)", name)
         names.append(re.sub(r"\s*\([^()]*\)", "", name))

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from trainer import sm2
 from trainer.model import CardState, Grade
+from trainer.scheduling import sm2
 
 DAY = date(2026, 3, 1)
 
@@ -143,7 +143,7 @@ def reference(qs: list[int]) -> tuple[int, int, int, int]:
                 interval = 6
             else:
                 interval = int((interval * ef).to_integral_value(rounding=ROUND_CEILING))
-                interval = min(interval, 36_500)  # our cap (100 years), see trainer.sm2
+                interval = min(interval, 36_500)  # our cap (100 years), see trainer.scheduling.sm2
         else:
             if n > 0:
                 lapses += 1

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 from store_helpers import ALPHA, BETA, write_deck
 
-from trainer.catalog import bundled_deck_files
-from trainer.schema import MIGRATION_NAMES
-from trainer.sqlread import (
+from trainer.decks.catalog import bundled_deck_files
+from trainer.progress.readers import (
     EngineReader,
     SQLiteReader,
     fresh_sqlite_reader,
@@ -23,14 +22,15 @@ from trainer.sqlread import (
     scalar,
     to_date,
 )
-from trainer.store import DeckSource, Store
+from trainer.progress.schema import MIGRATION_NAMES
+from trainer.progress.store import DeckSource, Store
 
 
 def synced_store(path: Path, registered: list[Path] = ()) -> None:  # type: ignore[assignment]
     """A store at `path` synced as `AppContext.open_store` does it: bundled, then registered."""
     with Store.open(path) as store:
         for deck_file in registered:
-            from trainer.decks import parse_deck
+            from trainer.decks.format import parse_deck
 
             store.register_deck(deck_file, parse_deck(deck_file))
         sources = [DeckSource(file, bundled=True) for file in bundled_deck_files()]
@@ -194,8 +194,8 @@ def test_reading_a_fresh_store_imports_no_sqlalchemy(tmp_path: Path) -> None:
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from trainer.catalog import bundled_deck_files\n"
-        "from trainer.sqlread import fresh_sqlite_reader, scalar\n"
+        "from trainer.decks.catalog import bundled_deck_files\n"
+        "from trainer.progress.readers import fresh_sqlite_reader, scalar\n"
         f"reader = fresh_sqlite_reader(Path({str(db)!r}), bundled_deck_files())\n"
         "print(reader is not None, scalar(reader, 'SELECT count(*) FROM decks'),"
         " 'sqlalchemy' in sys.modules)\n"

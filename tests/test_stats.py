@@ -1,4 +1,4 @@
-"""trainer.stats: exact figures from known histories written through the store's public API."""
+"""trainer.progress.stats: exact figures from known histories written through the store's API."""
 
 from __future__ import annotations
 
@@ -11,12 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from store_helpers import answer_at
 
-from trainer import sm2
-from trainer import stats as stats_module
 from trainer.errors import UnknownDeckError
 from trainer.model import CardState, Grade, Review, ReviewKind
-from trainer.sqlread import EngineReader, Reader
-from trainer.stats import (
+from trainer.progress import stats as stats_module
+from trainer.progress.readers import EngineReader, Reader
+from trainer.progress.stats import (
     INTERVAL_RANGES,
     Stats,
     Streak,
@@ -27,8 +26,9 @@ from trainer.stats import (
     streak_of,
     study_streak,
 )
-from trainer.store import DeckSource, Store
-from trainer.studyday import study_day
+from trainer.progress.store import DeckSource, Store
+from trainer.scheduling import sm2
+from trainer.scheduling.studyday import study_day
 
 TODAY = date(2026, 11, 23)
 UTC_TZ = ZoneInfo("UTC")
@@ -530,7 +530,7 @@ def figures_from_log(
     """Calendar, retention, streak, grades and time computed from every log row, in Python."""
     from sqlalchemy import select
 
-    from trainer.store import CardRow, LearnerRow, ReviewRow
+    from trainer.progress.store import CardRow, LearnerRow, ReviewRow
 
     with store.engine.connect() as conn:
         rows = conn.execute(

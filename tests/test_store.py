@@ -13,10 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from store_helpers import DAY, NOW, answer, open_with_decks
 
-from trainer import sm2
 from trainer.errors import StoreError
 from trainer.model import CardState, DayCounts, Grade, Review, ReviewKind
-from trainer.store import Store
+from trainer.progress.store import Store
+from trainer.scheduling import sm2
 
 A1F = "alpha/one/forward"
 A1R = "alpha/one/reverse"
@@ -345,11 +345,11 @@ def test_record_is_one_transaction_of_three_statements(store: Store) -> None:
 def test_a_store_locked_too_long_is_one_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import trainer.store
+    import trainer.progress.store
 
     store, _ = open_with_decks(tmp_path)
     store.close()
-    monkeypatch.setattr(trainer.store, "BUSY_TIMEOUT_MS", 0)
+    monkeypatch.setattr(trainer.progress.store, "BUSY_TIMEOUT_MS", 0)
     with Store.open(tmp_path / "progress.db") as impatient:
         holder = sqlite3.connect(tmp_path / "progress.db", isolation_level=None)
         try:

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from store_helpers import ALPHA, BETA, DAY, answer, deck_text, open_with_decks, write_deck
 
-import trainer.decks
-from trainer.catalog import bundled_deck_files
+import trainer.decks.format
 from trainer.cli.context import AppContext
-from trainer.decks import file_hash, parse_deck
+from trainer.decks.catalog import bundled_deck_files
+from trainer.decks.format import file_hash, parse_deck
 from trainer.errors import StoreError
 from trainer.model import Deck
-from trainer.store import DeckSource, Store, SyncReport
+from trainer.progress.store import DeckSource, Store, SyncReport
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
         parsed.append(path)
         return parse_deck(path)
 
-    monkeypatch.setattr(trainer.decks, "parse_deck", spy)
+    monkeypatch.setattr(trainer.decks.format, "parse_deck", spy)
     return parsed
 
 
@@ -199,7 +199,7 @@ def count_hashes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         hashed.append(len(data))
         return file_hash(data)
 
-    monkeypatch.setattr(trainer.decks, "file_hash", spy)
+    monkeypatch.setattr(trainer.decks.format, "file_hash", spy)
     return hashed
 
 

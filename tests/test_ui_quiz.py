@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime
 import pytest
 from rich.console import Console, RenderableType
 
-from trainer import sm2
-from trainer.answer import check_answer
+from trainer.decks.answer import check_answer
 from trainer.model import Card, CardState, Direction, Grade, Review, ReviewKind
+from trainer.scheduling import sm2
 from trainer.session import Item, Progress, Summary
 from trainer.ui import quiz as ui
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from rich.console import Console
 
-from trainer.stats import (
+from trainer.progress.stats import (
     Bin,
     CardCounts,
     Forecast,

@@ -15,9 +15,9 @@ from trainer import paths
 
 if TYPE_CHECKING:
     from trainer.model import Deck
+    from trainer.progress.readers import Reader
+    from trainer.progress.store import Store
     from trainer.settings import Settings
-    from trainer.sqlread import Reader
-    from trainer.store import Store
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -43,7 +43,7 @@ class AppContext:
 
     def today(self) -> date:
         """The current study day in the learner's time zone, after the rollover hour."""
-        from trainer.studyday import study_day
+        from trainer.scheduling.studyday import study_day
 
         return study_day(self.now(), self.settings.timezone, self.settings.rollover_hour)
 
@@ -59,8 +59,8 @@ class AppContext:
         """
         if self._store is not None:
             return self._store
-        from trainer.catalog import bundled_deck_files
-        from trainer.store import DeckSource, Store
+        from trainer.decks.catalog import bundled_deck_files
+        from trainer.progress.store import DeckSource, Store
 
         store = Store.open(self.store_target())
         self._store = store
@@ -84,12 +84,12 @@ class AppContext:
         """
         if self._reader is not None:
             return self._reader
-        from trainer.sqlread import EngineReader, fresh_sqlite_reader
+        from trainer.progress.readers import EngineReader, fresh_sqlite_reader
 
         reader: Reader | None = None
         target = self.store_target()
         if "://" not in target:
-            from trainer.catalog import bundled_deck_files
+            from trainer.decks.catalog import bundled_deck_files
 
             reader = fresh_sqlite_reader(Path(target).expanduser(), bundled_deck_files())
         if reader is None:
@@ -112,7 +112,7 @@ class AppContext:
 
     def all_decks(self) -> list[Deck]:
         """The bundled decks, then the active registered ones, parsed, in deck order."""
-        from trainer.catalog import bundled_deck_files, load_decks
+        from trainer.decks.catalog import bundled_deck_files, load_decks
 
         store = self.open_store()
         return load_decks([*bundled_deck_files(), *store.registered_paths()])

@@ -5,12 +5,12 @@ and PostgreSQL; no clock, no click, no rich). `class_report(engine, today=...,
 decks=..., since=...)` returns a `ClassReport`; `report_to_json` gives the
 `trainer class report --json` object and `write_csv` the `--csv` file.
 
-Definitions follow `trainer stats` (trainer.stats) and reuse its code:
+Definitions follow `trainer stats` (trainer.progress.stats) and reuse its code:
 
 - answers, study days: answers to cards of the decks on study days from `since`
   (all history without it) up to `today`; a study day has at least one answer.
 - current streak: consecutive study days with an answer (any day, not only since
-  `since`), ending today or yesterday (`trainer.stats.streak_of`).
+  `since`), ending today or yesterday (`trainer.progress.stats.streak_of`).
 - cards seen: cards of the decks (not retired) the learner has graded;
   mature: graded, not suspended, n >= 2 and an interval of 21 days or more.
 - true retention: among the first answers of a study day to cards already studied
@@ -42,9 +42,9 @@ from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlalchemy.engine import Connection, Engine
 
 from trainer.errors import ExportError
-from trainer.sqlread import EngineReader
-from trainer.stats import LEARNED_REPS, MATURE_INTERVAL, Share, deck_slugs, streak_of
-from trainer.store import CardRow, CardStateRow, LearnerRow, ReviewRow
+from trainer.progress.readers import EngineReader
+from trainer.progress.stats import LEARNED_REPS, MATURE_INTERVAL, Share, deck_slugs, streak_of
+from trainer.progress.store import CardRow, CardStateRow, LearnerRow, ReviewRow
 
 HARDEST_LIMIT = 10  # entries in each hardest list
 

@@ -1,8 +1,9 @@
 """The names of the store's schema migrations, in order, without importing SQLAlchemy.
 
-`trainer.migrations` pairs each name with its step; the read path (`trainer.sqlread`)
-compares them with a store's `schema_migrations` table to know whether the store can be
-read as it is. Never rename or reorder; only append (here and in trainer/migrations.py).
+`trainer.progress.migrations` pairs each name with its step; the read path
+(`trainer.progress.readers`) compares them with a store's `schema_migrations` table to know
+whether the store can be read as it is. Never rename or reorder; only append (here and in
+trainer/progress/migrations.py).
 """
 
 from __future__ import annotations

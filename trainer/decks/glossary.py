@@ -24,8 +24,8 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from trainer.cards import slash_variants, split_term
-from trainer.decks import slugify
+from trainer.decks.cards import slash_variants, split_term
+from trainer.decks.format import slugify
 from trainer.errors import DeckFormatError
 from trainer.model import Deck, Entry, Source
 

@@ -1,6 +1,6 @@
 """The card browser's reads: cards of the active decks with one learner's progress.
 
-Plain SQL on a `Reader` (trainer.sqlread), so `trainer cards` on a SQLite store imports
+Plain SQL on a `Reader` (trainer.progress.readers), so `trainer cards` on a SQLite store imports
 no SQLAlchemy. Filters, order and the limit are SQL: the cards are read deck by deck
 in deck order, each deck along its (deck, ord) index, so the first hundred cards of a
 100,000-card store cost a few index pages instead of reading and sorting every row.
@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any
 
 from trainer.model import CardListing, Direction
-from trainer.sm2 import EF_START
-from trainer.sqlread import Reader, learner_id, scalar, to_date
+from trainer.progress.readers import Reader, learner_id, scalar, to_date
+from trainer.scheduling.sm2 import EF_START
 
 #: The states of `trainer cards --state`, in the order the summary lists them.
 STATES = ("new", "learning", "review", "suspended", "retired")

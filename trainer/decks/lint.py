@@ -26,8 +26,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypedDict
 
-from trainer.cards import answers_for, mask
-from trainer.decks import parse_deck_text
+from trainer.decks.cards import answers_for, mask
+from trainer.decks.format import parse_deck_text
 from trainer.errors import DeckFormatError
 from trainer.model import Deck, Entry
 

@@ -6,7 +6,7 @@ beyond the queries; no click, no rich, no SQLAlchemy).
 `study_streak(reader, learner, today)` is the streak alone (for `trainer status`).
 
 The queries are plain SQL text with `:name` parameters, run through a
-`trainer.sqlread.Reader`: the standard library's sqlite3 on a SQLite store that needs
+`trainer.progress.readers.Reader`: the standard library's sqlite3 on a SQLite store that needs
 nothing migrated or synced (so `trainer stats --json` never imports SQLAlchemy there),
 a SQLAlchemy connection otherwise (PostgreSQL). The only expression that differs
 between the two databases is the quarter hour of an answer (`_quarter_hour`).
@@ -17,7 +17,7 @@ Nothing reads the whole review log:
    (`review_days`, migration 0006, kept with the log by the store: one row per
    learner, study day and deck), `GROUP BY day` over the longest window (a year, or
    the period if longer): a few thousand rows of its primary key range;
-2. the streak: the distinct study days of `review_days` (`trainer.streaks`);
+2. the streak: the distinct study days of `review_days` (`trainer.progress.streaks`);
 3. today: the log rows of the study day (cards answered needs the card ids);
 4. answers by hour over the period: the log rows of those days, `GROUP BY` the UTC
    quarter hour (see below).
@@ -62,8 +62,8 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from trainer.errors import UnknownDeckError
-from trainer.sqlread import Reader, in_params, learner_id, one, scalar, to_date
-from trainer.streaks import Streak, streak_of, study_days, study_streak
+from trainer.progress.readers import Reader, in_params, learner_id, one, scalar, to_date
+from trainer.progress.streaks import Streak, streak_of, study_days, study_streak
 
 MATURE_INTERVAL = 21  # days: Anki's line between young and mature cards
 LEARNED_REPS = 2  # n >= 2: past the 6-day step

@@ -4,7 +4,7 @@ ORM rows live in this module only; everything else sees the dataclasses of
 `trainer.model`. Datetimes are stored in UTC and come back timezone-aware.
 
 Schema (migration "0001_initial", plus the queue indexes of "0002_queue_indexes";
-the migrations themselves are in trainer.migrations):
+the migrations themselves are in trainer.progress.migrations):
 
 - decks: one row per bundled or registered deck (slug, title, Anki deck id,
   where it comes from, the content hash of the file last synced).
@@ -16,7 +16,7 @@ the migrations themselves are in trainer.migrations):
 - reviews: the log, one row per answer, with the state before and after, so the
   current state of every card can be rebuilt from it alone.
 - review_days (0006): per learner, study day and deck, the totals of the log that
-  `trainer stats` reads (trainer.reviewdays), kept in the same transaction as the log.
+  `trainer stats` reads (trainer.progress.reviewdays), kept in the same transaction as the log.
 
 Queries are SQLAlchemy Core over the ORM tables (fast enough to record an answer
 in about a millisecond on a store of 100,000 cards and 1,000,000 log rows). Every
@@ -82,7 +82,6 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.sql import Select
 
-from trainer import migrations, queue, reviewdays, sm2
 from trainer.errors import StoreError, UndoError
 from trainer.model import (
     Card,
@@ -97,7 +96,9 @@ from trainer.model import (
     ReviewKind,
     StudyCard,
 )
-from trainer.sqlread import EngineReader, Params, Reader, SQLiteReader
+from trainer.progress import migrations, queue, reviewdays
+from trainer.progress.readers import EngineReader, Params, Reader, SQLiteReader
+from trainer.scheduling import sm2
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -214,7 +215,7 @@ class CardStateRow(Base):
         # PostgreSQL dialects when this module is imported; the schema comes from the
         # migrations, not from these classes.
         Index("ix_card_states_learner_redrill", "learner_id", "redrill_day"),
-        # 0007: partial, WHERE due IS NOT NULL AND NOT suspended (trainer.queue's due query).
+        # 0007: partial, WHERE due IS NOT NULL AND NOT suspended (progress.queue's due query).
         Index(
             "ix_card_states_queue",
             *("learner_id", "due", "buried_until", "card_id", "n", "ef", "interval"),
@@ -280,7 +281,7 @@ class ReviewRow(Base):
 class ReviewDayRow(Base):
     """Per-day totals of the log (0006), kept by record, undo_last and rebuild_states.
 
-    What each counter counts: trainer.reviewdays.
+    What each counter counts: trainer.progress.reviewdays.
     """
 
     __tablename__ = "review_days"
@@ -325,7 +326,7 @@ STATES = cast(Table, CardStateRow.__table__)
 REVIEWS = cast(Table, ReviewRow.__table__)
 REVIEW_DAYS = cast(Table, ReviewDayRow.__table__)
 
-# review_days: one answer added to, or taken from, its row (SQL in trainer.reviewdays).
+# review_days: one answer added to, or taken from, its row (SQL in trainer.progress.reviewdays).
 # `day` is bound as a Date, stored as SQLAlchemy stores dates (ISO text on SQLite).
 ADD_REVIEW_DAY = text(reviewdays.ADD_SQL).bindparams(bindparam("day", type_=Date()))
 SUBTRACT_REVIEW_DAY = text(reviewdays.SUBTRACT_SQL).bindparams(bindparam("day", type_=Date()))
@@ -476,7 +477,7 @@ def _slugs(decks: Sequence[str | Deck | DeckInfo] | None) -> list[str]:
 
 
 class _DriverReader(SQLiteReader):
-    """trainer.queue's SQL straight on the sqlite3 connection a SQLAlchemy Connection holds.
+    """progress.queue's SQL straight on the sqlite3 connection a SQLAlchemy Connection holds.
 
     The queue runs a dozen small statements before the first card; through the driver
     they skip SQLAlchemy's compile and result layers (a session starts ~20% faster on
@@ -499,7 +500,7 @@ class _DriverReader(SQLiteReader):
 
 
 def _queue_reader(conn: Connection) -> Reader:
-    """A Reader for trainer.queue on one of the store's connections."""
+    """A Reader for trainer.progress.queue on one of the store's connections."""
     return _DriverReader(conn) if conn.dialect.name == "sqlite" else EngineReader(conn)
 
 
@@ -1084,12 +1085,12 @@ class Store:
 
     # -- queue inputs -------------------------------------------------------------------
 
-    # The queue's SQL is trainer.queue's, shared with `trainer status` (which reads a
+    # The queue's SQL is trainer.progress.queue's, shared with `trainer status` (which reads a
     # fresh SQLite store without SQLAlchemy): here it runs on the store's connection.
 
     @contextmanager
     def _queue_source(self) -> Iterator[queue.QueueReader]:
-        """trainer.queue's reads on one read connection, sharing the store's learner ids."""
+        """progress.queue's reads on one read connection, sharing the store's learner ids."""
         with self._read() as conn:
             yield queue.QueueReader(_queue_reader(conn), ids=self._learner_ids)
 
@@ -1124,7 +1125,7 @@ class Store:
         """Cards the learner has never graded, in deck order then card order.
 
         Decks the learner has finished are skipped without reading their cards
-        (trainer.queue.new_cards).
+        (trainer.progress.queue.new_cards).
         """
         with self._queue_source() as source:
             return source.new_cards(learner, _slugs(decks), day, limit)
@@ -1156,7 +1157,7 @@ class Store:
         `problems` and its deck left as it was. Bundled decks no longer among the
         bundled files are deactivated.
         """
-        from trainer.decks import file_hash, parse_deck
+        from trainer.decks.format import file_hash, parse_deck
         from trainer.errors import DeckFormatError
 
         unchanged: list[str] = []
@@ -1272,7 +1273,7 @@ class Store:
         position: int,
         stat: os.stat_result | None = None,
     ) -> dict[str, int]:
-        from trainer.cards import cards_for_deck
+        from trainer.decks.cards import cards_for_deck
 
         self._lock(conn)  # PostgreSQL: one deck writer at a time
         deck_values = {
@@ -1350,7 +1351,7 @@ class Store:
 
         Raises StoreError if a different active deck already uses the slug.
         """
-        from trainer.decks import file_hash
+        from trainer.decks.format import file_hash
 
         path = Path(path).resolve()
         with self._write() as conn:
@@ -1426,8 +1427,8 @@ class Store:
         review, suspended or retired; `search`: case-insensitive text in the id,
         term, front or back; `leeches`: only cards tagged as leeches.
         """
-        from trainer import browse
-        from trainer.sqlread import EngineReader
+        from trainer.progress import browse
+        from trainer.progress.readers import EngineReader
 
         with self._read() as conn:
             which = browse.CardFilter(_slugs(decks), due_on, state, search, leeches)

@@ -6,7 +6,7 @@ whose table names a migration this list does not know was written by a newer
 trainer: the store refuses to open it instead of guessing.
 
 Migrations are frozen: 0001 spells out the first release's tables itself (it
-does not use the ORM classes in trainer.store, which follow the latest schema),
+does not use the ORM classes in trainer.progress.store, which follow the latest schema),
 so a store made by any release upgrades the same way. Everything here is
 SQLAlchemy Core, portable across dialects.
 """
@@ -36,7 +36,7 @@ from sqlalchemy import (
     text,
 )
 
-from trainer.schema import MIGRATION_NAMES, MIGRATIONS_TABLE
+from trainer.progress.schema import MIGRATION_NAMES, MIGRATIONS_TABLE
 
 
 def _migrations_table(metadata: MetaData) -> Table:
@@ -196,13 +196,13 @@ def _stats_indexes(conn: Connection) -> None:
 
 
 def _review_days(conn: Connection) -> None:
-    """0006: `review_days`, per-day totals of the log (see trainer.reviewdays), backfilled.
+    """0006: `review_days`, per-day totals of the log (see trainer.progress.reviewdays), backfilled.
 
     One row per learner, study day and deck, filled from the log in one
-    INSERT ... SELECT ... GROUP BY. The backfill SQL is trainer.reviewdays' own: if a
+    INSERT ... SELECT ... GROUP BY. The backfill SQL is trainer.progress.reviewdays' own: if a
     later migration changes the table's columns, freeze a copy of today's SQL here.
     """
-    from trainer.reviewdays import backfill_review_days
+    from trainer.progress.reviewdays import backfill_review_days
 
     md = MetaData()
     Table("learners", md, Column("id", Integer, primary_key=True))  # for the foreign key
@@ -221,7 +221,7 @@ def _review_days(conn: Connection) -> None:
     backfill_review_days(conn)
 
 
-# The counter columns of 0006, frozen (trainer.reviewdays.COUNTERS may grow later).
+# The counter columns of 0006, frozen (trainer.progress.reviewdays.COUNTERS may grow later).
 _REVIEW_DAYS_COUNTERS = (
     *("answers", "passed", "learned", "reviewed", "redrilled", "answer_ms"),
     *(f"grade_{grade}" for grade in range(6)),
@@ -331,7 +331,7 @@ def _queue_index(conn: Connection) -> None:
       suspended), in due order with everything the due query reads, so the queue reads
       no table row of card_states. Text SQL: the WHERE must be written the same way on
       both databases, and SQLite uses it only when a query names `due IS NOT NULL AND
-      NOT suspended` itself (trainer.queue does). `suspended` is a column too, so
+      NOT suspended` itself (trainer.progress.queue does). `suspended` is a column too, so
       SQLite can check that term from the index;
     - deck_sizes (cards of a deck, and those not retired) and deck_progress (a
       learner's graded cards of a deck), kept by triggers on cards and card_states and
@@ -369,7 +369,7 @@ def _queue_index(conn: Connection) -> None:
 
 
 def _stats_card_indexes(conn: Connection) -> None:
-    """0008: card_states indexes for `trainer stats` (trainer.stats reads them).
+    """0008: card_states indexes for `trainer stats` (trainer.progress.stats reads them).
 
     CPU times of each query on the bench store's 85,394 states, without -> with:
 
@@ -405,7 +405,7 @@ def _stats_card_indexes(conn: Connection) -> None:
     )
 
 
-#: The steps of the migrations named in trainer.schema.MIGRATION_NAMES, in the same order.
+#: The steps of the migrations named in trainer.progress.schema.MIGRATION_NAMES, in the same order.
 #: Never rename or reorder; only append (a name there, its step here).
 STEPS: list[Callable[[Connection], None]] = [
     _initial,  # 0001_initial

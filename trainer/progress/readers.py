@@ -27,15 +27,15 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
-from trainer.schema import MIGRATION_NAMES, MIGRATIONS_TABLE
+from trainer.progress.schema import MIGRATION_NAMES, MIGRATIONS_TABLE
 
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
 Params = Mapping[str, Any]
 
-BUSY_TIMEOUT_MS = 10_000  # as trainer.store: wait for a writer's lock this long
-CACHE_KIB = 16 * 1024  # as trainer.store: aggregate queries read many index pages
+BUSY_TIMEOUT_MS = 10_000  # as trainer.progress.store: wait for a writer's lock this long
+CACHE_KIB = 16 * 1024  # as trainer.progress.store: aggregate queries read many index pages
 
 
 class Reader(Protocol):

@@ -52,7 +52,7 @@ def sort_decks(decks: Sequence[Deck]) -> list[Deck]:
 
 def load_decks(paths_: Sequence[Path]) -> list[Deck]:
     """Parse each file in order; two files with the same slug are an error."""
-    from trainer.decks import parse_deck
+    from trainer.decks.format import parse_deck
 
     decks: list[Deck] = []
     seen: dict[str, Path] = {}
@@ -139,7 +139,7 @@ def deck_source(deck: Deck) -> str:
 
 def deck_summary(deck: Deck, *, registered: bool = False) -> DeckSummary:
     """A deck for `trainer deck list --json`; every deck has the same keys."""
-    from trainer.cards import cards_for_deck
+    from trainer.decks.cards import cards_for_deck
 
     return {
         "slug": deck.slug,
@@ -154,7 +154,7 @@ def deck_summary(deck: Deck, *, registered: bool = False) -> DeckSummary:
 
 
 def deck_record(deck: Deck) -> DeckRecord:
-    from trainer.cards import cards_for_deck
+    from trainer.decks.cards import cards_for_deck
 
     return {
         "slug": deck.slug,

@@ -1,6 +1,6 @@
-"""The inputs of a study day's queue, in plain SQL over a `trainer.sqlread.Reader`.
+"""The inputs of a study day's queue, in plain SQL over a `trainer.progress.readers.Reader`.
 
-`trainer.store.Store` answers its queue methods with these functions (through an
+`trainer.progress.store.Store` answers its queue methods with these functions (through an
 `EngineReader` on its connection), and `trainer status` reads them through the
 stdlib-only `SQLiteReader` of a fresh store, so it never imports SQLAlchemy.
 `QueueReader` wraps a reader with the read methods `trainer.session` asks a store for.
@@ -19,7 +19,7 @@ literally (SQLite uses a partial index only when the query's WHERE implies the i
 WHERE term by term) and reads the states from that covering index in due order.
 `new_cards` skips, without scanning them, the decks whose every card the learner has
 graded: `deck_sizes` and `deck_progress` are counters that triggers keep in line with
-`cards` and `card_states` (see trainer.migrations).
+`cards` and `card_states` (see trainer.progress.migrations).
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ from trainer.model import (
     ReviewKind,
     StudyCard,
 )
-from trainer.sqlread import Reader, in_params, learner_id, scalar, to_date
+from trainer.progress.readers import Reader, in_params, learner_id, scalar, to_date
 
 CARD_COLUMNS = "c.id, c.deck_slug, c.entry_id, c.direction, c.front, c.back, c.term, c.ord"
 # "interval" is a keyword in PostgreSQL: always quoted.
@@ -281,7 +281,7 @@ def next_due(reader: Reader, lid: int, decks: Sequence[str], day: date) -> date 
 class QueueReader:
     """The read methods of a store that `trainer.session` builds a queue from, on a Reader.
 
-    `trainer status` plans the day through it without `trainer.store`; `Store`'s queue
+    `trainer status` plans the day through it without `trainer.progress.store`; `Store`'s queue
     methods use it on their own connection. A learner who never answered has no cards
     in the re-drill, none due, and every card new.
     """

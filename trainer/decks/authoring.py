@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from trainer.decks import ANKI_ID_MAX, ANKI_ID_MIN, deck_to_toml, slug_problem, slugify
+from trainer.decks.format import ANKI_ID_MAX, ANKI_ID_MIN, deck_to_toml, slug_problem, slugify
 from trainer.errors import AuthoringError, UnknownDeckError
 from trainer.model import Deck, Entry
 

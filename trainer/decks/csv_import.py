@@ -13,7 +13,7 @@ What is read:
   and exactly two columns, term then definition (the shape of Anki's text import).
 - In the aliases and tags columns, items are separated by `;` or `|`
   ("codec; neural codec"). Tags are lowercased; they may not contain spaces.
-- At most `trainer.lint.MAX_ENTRIES` (5000) entries; files over 2 MB are refused
+- At most `trainer.decks.lint.MAX_ENTRIES` (5000) entries; files over 2 MB are refused
   before they are read.
 - Empty records are skipped; a record may leave out trailing optional cells; a header
   column without a name is ignored as long as its cells are empty.
@@ -34,10 +34,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from trainer.cards import split_term
-from trainer.decks import slugify, tag_problem
+from trainer.decks.cards import split_term
+from trainer.decks.format import slugify, tag_problem
+from trainer.decks.lint import MAX_ENTRIES
 from trainer.errors import DeckFormatError
-from trainer.lint import MAX_ENTRIES
 from trainer.model import Deck, Entry, Source
 
 COLUMNS = ("term", "definition", "aliases", "details", "tags")

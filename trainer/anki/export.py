@@ -24,7 +24,7 @@ What Anki relies on, and what this module fixes for it:
   (the same columns and values genanki's `Note`/`Card.write_to_db` write) are inserted
   here with executemany in one transaction (genanki inserts a row at a time).
 - The reverse card shows `MaskedDefinition`: the definition with every answer form
-  replaced by `____` (`trainer.cards.mask`), the same prompt the terminal quiz asks.
+  replaced by `____` (`trainer.decks.cards.mask`), the same prompt the terminal quiz asks.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from typing import NamedTuple
 
 import genanki  # type: ignore[import-untyped]
 
-from trainer.cards import answers_for, mask
+from trainer.decks.cards import answers_for, mask
 from trainer.errors import ExportError
 from trainer.model import Deck, Entry
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from trainer.sqlread import Reader, in_params, learner_id, to_date
+from trainer.progress.readers import Reader, in_params, learner_id, to_date
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Typed answers: lenient matching against every accepted form, and a diff for display.
 
 `check_answer(typed, answers)` compares what the learner typed with every form of the
-answer (`trainer.cards.answers_for`: the term, its aliases, parenthesised expansions,
+answer (`trainer.decks.cards.answers_for`: the term, its aliases, parenthesised expansions,
 slash variants). Matching ignores case, accents, punctuation, spacing and the articles
 "a", "an" and "the", so "the Auto-Encoder" matches "autoencoder". A small typo is
 accepted: the edit distance (insertions, deletions, substitutions and swaps of two
