@@ -39,7 +39,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from trainer.errors import AnkiPackageError
 
@@ -253,7 +253,7 @@ def open_collection(
         db_path = Path(scratch) / "collection.sqlite"
         try:
             with archive.open(info) as member, db_path.open("wb") as target:
-                source: IO[bytes] | _Counting = _Counting(member, info.file_size, on_progress)
+                source = cast(IO[bytes], _Counting(member, info.file_size, on_progress))
                 if version is PackageVersion.LATEST:
                     import zstandard
 
