@@ -17,10 +17,11 @@ import zipfile
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
-from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-from click.testing import CliRunner
+from anki.collection import Collection
+from anki_helpers import anki_cards, fresh_collection, import_package, make_store, run
 
 from trainer.anki.export import note_guid
 from trainer.anki.mapping import (
@@ -30,115 +31,22 @@ from trainer.anki.mapping import (
     revlog_kind,
     trainer_grade,
 )
-from trainer.cli import cli
 from trainer.model import Grade, ReviewKind
 from trainer.progress.store import Store
-from trainer.scheduling.studyday import study_day
-from zoneinfo import ZoneInfo
-
-from store_helpers import answer_at
-
-COURSE = """\
-slug = "course"
-title = "Course"
-description = "A deck for the progress export."
-anki_deck_id = 1999999911
-"""
-DEFINITIONS = {
-    "alpha": "The first letter of the Greek script.",
-    "bravo": "A shout of approval after a performance.",
-    "charlie": "A stock character of silent films with a cane.",
-    "delta": "Land where a river splits before reaching the sea.",
-    "echo": "Sound reflected back from a distant wall.",
-    "foxtrot": "A ballroom dance with long gliding steps.",
-    "golf": "A game of hitting a small ball into holes.",
-    "hotel": "A building offering rooms to travellers for the night.",
-}
-TERMS = list(DEFINITIONS)
-UTC_TZ = ZoneInfo("UTC")
-
-
-def course_text() -> str:
-    parts = [COURSE]
-    for term in TERMS:
-        parts.append(
-            f'\n[[entry]]\nid = "{term}"\nterm = "{term.title()}"\n'
-            f'definition = "{DEFINITIONS[term]}"\nsource = "authored"\n'
-        )
-    return "".join(parts)
-
-
-def run(db: Path, *args: str) -> str:
-    result = CliRunner().invoke(cli, ["--db", str(db), *args], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    """A store with the course deck registered and a history of answers over two weeks."""
-    deck = tmp_path / "course.toml"
-    deck.write_text(course_text(), encoding="utf-8")
-    db = tmp_path / "progress.db"
-    run(db, "deck", "add", str(deck))
-    now = datetime.now(UTC).replace(microsecond=0)
-    store = Store.open(db)
-    try:
-        history = [
-            # card, grade, days ago
-            ("alpha/forward", 4, 14),
-            ("alpha/forward", 5, 13),
-            ("alpha/forward", 4, 7),  # interval 6 * EF: due in the future
-            ("bravo/forward", 4, 10),
-            ("bravo/forward", 4, 9),
-            ("bravo/forward", 1, 3),  # a lapse: n = 0, due two days ago (overdue)
-            ("charlie/reverse", 3, 2),  # learn: due yesterday (overdue)
-            ("charlie/reverse", 2, 1),  # failed yesterday: due today
-            ("delta/forward", 5, 1),  # due today
-            ("echo/forward", 4, 1),  # due today, then suspended
-            ("foxtrot/forward", 4, 1),  # due today, then buried until tomorrow
-        ]
-        for card, grade, days in history:
-            answer_at(store, f"course/{card}", grade, now - timedelta(days=days))
-        # Two same-day answers to golf: a learn, then a re-drill (a relearn-free learning row).
-        answer_at(store, "course/golf/forward", 2, now - timedelta(days=4, hours=1))
-        answer_at(store, "course/golf/forward", 4, now - timedelta(days=4), redrill=True)
-        store.set_suspended("ada", "course/echo/forward", True)
-        today = study_day(now, UTC_TZ, 4)
-        store.bury("ada", "course/foxtrot/forward", today + timedelta(days=1))
-    finally:
-        store.close()
-    return db
+    return make_store(tmp_path)
 
 
 @pytest.fixture
 def collection(tmp_path: Path) -> Iterator[Collection]:
-    (tmp_path / "anki").mkdir()
-    col = Collection(str(tmp_path / "anki" / "collection.anki2"))
+    col = fresh_collection(tmp_path / "anki")
     try:
         yield col
     finally:
         col.close()
-
-
-def import_package(col: Collection, path: Path) -> None:
-    request = ImportAnkiPackageRequest(
-        package_path=str(path),
-        options=ImportAnkiPackageOptions(with_scheduling=True, with_deck_configs=False),
-    )
-    col.import_anki_package(request)
-
-
-def anki_cards(col: Collection) -> dict[str, object]:
-    """Trainer card id -> Anki card, by the note's GUID and the card's template."""
-    guids = {note_guid("course", term): term for term in TERMS}
-    found = {}
-    for cid in col.find_cards(""):
-        card = col.get_card(cid)
-        term = guids[card.note().guid]
-        direction = ("forward", "reverse")[card.ord]
-        found[f"course/{term}/{direction}"] = card
-    return found
 
 
 def test_scheduling_and_log_arrive_in_anki_as_trainer_has_them(
@@ -249,8 +157,16 @@ def test_grades_map_both_ways() -> None:
 )
 def test_revlog_kinds(kind: ReviewKind, n_before: int, lapses_before: int, expected: int) -> None:
     answer = LoggedAnswer(
-        "a/b/forward", datetime(2026, 1, 1, tzinfo=UTC), 4, kind, n_before, lapses_before, 1, 1,
-        250, 0,
+        "a/b/forward",
+        datetime(2026, 1, 1, tzinfo=UTC),
+        4,
+        kind,
+        n_before,
+        lapses_before,
+        1,
+        1,
+        250,
+        0,
     )
     assert revlog_kind(answer) == expected
 

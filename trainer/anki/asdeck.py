@@ -2,7 +2,8 @@
 
 Pure: notes in (`trainer.anki.history.BasicNote`), a `Deck` out. The front field becomes
 the term, the back field the definition, each reduced from Anki's HTML to text: tags
-dropped, line-breaking tags (`<br>`, `<div>`, `<p>`, `<li>`, ...) as line breaks,
+dropped, line-breaking tags (`<br>`, `<div>`, `<p>`, `<li>`, ...) as line breaks (a
+line end in the HTML text is a space, as browsers show it),
 character references decoded, `[sound:...]` references dropped, runs of spaces as one.
 Notes whose front or back is empty as text are skipped, and so is a note whose term
 (ignoring case) an earlier note already has; `AsDeck` says how many.
@@ -49,8 +50,8 @@ class _Text(HTMLParser):
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
-        if not self._hidden:
-            self.parts.append(data)
+        if not self._hidden:  # a line end in HTML text is a space
+            self.parts.append(data.replace("\r", " ").replace("\n", " "))
 
 
 def html_to_text(value: str) -> str:

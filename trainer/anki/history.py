@@ -32,7 +32,6 @@ from pathlib import Path
 
 from trainer.anki.mapping import EASE_EASY, anki_ease, epoch_ms, trainer_grade
 from trainer.anki.package import (
-    MAX_COLLECTION_BYTES,
     Notetype,
     NotetypeKind,
     PackageVersion,
@@ -93,7 +92,7 @@ def read_history(
     *,
     now: datetime,
     keep_basic: bool = False,
-    max_bytes: int = MAX_COLLECTION_BYTES,
+    max_bytes: int | None = None,
     on_progress: Progress | None = None,
 ) -> PackageHistory:
     """The answers to trainer's cards in the package at `path`.

@@ -216,15 +216,18 @@ def _too_large(path: Path, limit: int) -> AnkiPackageError:
 def open_collection(
     path: Path,
     *,
-    max_bytes: int = MAX_COLLECTION_BYTES,
+    max_bytes: int | None = None,
     on_progress: Progress | None = None,
 ) -> Iterator[tuple[PackageVersion, sqlite3.Connection]]:
     """The package's collection, unpacked to a temporary file and opened read-only.
 
     `on_progress` is called with (bytes read, bytes in all) of the collection's zip member
-    as it is unpacked.
-    AnkiPackageError(path, message) for anything that is not a readable package.
+    as it is unpacked; `max_bytes` bounds the unpacked collection (default:
+    MAX_COLLECTION_BYTES). AnkiPackageError(path, message) for anything that is not a
+    readable package.
     """
+    if max_bytes is None:
+        max_bytes = MAX_COLLECTION_BYTES
     try:
         archive = zipfile.ZipFile(path)
     except FileNotFoundError:

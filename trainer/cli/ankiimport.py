@@ -75,7 +75,7 @@ def import_anki(app: AppContext, file: Path, as_deck: Path | None, dry_run: bool
     if history.cards == 0 and made is None:
         raise AnkiPackageError(
             file,
-            f"it holds none of trainer's cards ({_skipped(history)}); import a package "
+            f"it holds none of trainer's cards, {_others(history)}; import a package "
             "made from decks `trainer export` wrote, or pass --as-deck PATH to make a deck "
             "of its Basic notes",
         )
@@ -87,10 +87,11 @@ def import_anki(app: AppContext, file: Path, as_deck: Path | None, dry_run: bool
         day_of=lambda at: study_day(at, tz, rollover),
         dry_run=dry_run,
     )
+    skipped = f"{_others(history)} skipped" if history.skipped else "no other notes"
     click.echo(
-        f"Read {file}: {_count(history.cards, 'card')} of trainer's in "
-        f"{_count(history.notes, 'note')}, {_count(len(history.answers), 'Anki answer')}; "
-        f"skipped {_skipped(history)}."
+        f"Read {file}: {_count(history.notes, 'note')} of trainer's "
+        f"({_count(history.cards, 'card')}), {_count(len(history.answers), 'answer')} in "
+        f"its review log; {skipped}."
     )
     would = "Would add" if dry_run else "Added"
     if report.added:
@@ -110,12 +111,12 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _skipped(history: PackageHistory) -> str:
+def _others(history: PackageHistory) -> str:
+    """The notes of other note types, by note type ("no notes" without any)."""
     if not history.skipped:
-        return "no notes of other note types"
-    kinds = ", ".join(
-        f"{click.unstyle(name)!r}: {count}" for name, count in sorted(history.skipped.items())
-    )
+        return "no notes at all"
+    # repr: a note type's name comes from the package (escapes control characters).
+    kinds = ", ".join(f"{name!r}: {count}" for name, count in sorted(history.skipped.items()))
     return f"{_count(history.skipped_notes, 'note')} of other note types ({kinds})"
 
 
