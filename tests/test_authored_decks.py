@@ -34,7 +34,7 @@ EXPECTED_TERMS = {
     ],
     "demoscene": [
         "Tracker",
-        "Module (MOD/XM/IT/S3M)",
+        "Module",
         "Pattern",
         "Chiptune",
         "Softsynth",

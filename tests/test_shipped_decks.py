@@ -109,7 +109,11 @@ def test_glossary_decks_are_marked_glossary(slug: str) -> None:
     assert {entry.source for entry in load(slug).entries} == {Source.GLOSSARY}
 
 
-def test_every_source_entry_appears_once_in_its_sections_deck_with_the_sources_text() -> None:
+def test_every_source_entry_appears_once_in_its_sections_deck_with_the_sources_text(
+    import_source: ModuleType,
+) -> None:
+    """The source's text exactly, except the listed corrections (undone here) and the
+    completion of the entry the source cuts off."""
     imported = parse_glossary(SOURCE.read_text(encoding="utf-8"), SOURCE)
     by_title = {section.title: section for section in imported.sections}
     assert set(by_title) == set(GLOSSARY_DECKS.values())
@@ -120,9 +124,18 @@ def test_every_source_entry_appears_once_in_its_sections_deck_with_the_sources_t
         assert [e.id for e in deck.entries] == [e.id for e in source_entries]
         for shipped, source in zip(deck.entries, source_entries, strict=True):
             assert everywhere.count((slug, shipped.id)) == 1
+            assert set(source.aliases) <= set(shipped.aliases)
+            corrections = import_source.corrections_for(slug, shipped.id)
+            for correction in reversed(corrections):  # undo them, last first
+                text = getattr(shipped, correction.field)
+                assert text.count(correction.ours) >= 1, (shipped.id, correction.ours)
+                undone = text.replace(correction.ours, correction.source, 1) if correction.ours else None
+                if undone is None:  # a removal: put the source's words back where they were
+                    undone = getattr(source, correction.field)
+                    assert undone.replace(correction.source, "", 1) == text
+                shipped = replace(shipped, **{correction.field: undone})
             assert shipped.term == source.term
             assert shipped.definition == source.definition
-            assert set(source.aliases) <= set(shipped.aliases)
             if (slug, shipped.id) in COMPLETED:
                 assert shipped.details.startswith(source.details)
                 assert len(shipped.details) > len(source.details)

@@ -63,3 +63,15 @@ class AnkiPackageError(TrainerError):
         self.path = Path(path)
         self.message = message
         super().__init__(f"{self.path}: {message}")
+
+
+class FSRSUnavailableError(TrainerError):
+    """FSRS was asked for but the optional extra (fsrs-rs-python) is not installed."""
+
+
+class SchedulerSettingsError(TrainerError):
+    """A scheduler setting is out of range or malformed (retention, FSRS parameters)."""
+
+
+class NotEnoughReviewsError(TrainerError):
+    """The learner's log has too few reviews for what was asked (fitting, evaluating)."""

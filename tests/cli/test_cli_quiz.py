@@ -393,7 +393,7 @@ def test_reverse_card_back_and_details_show_the_unmasked_definition() -> None:
     assert "An audio codec compresses" not in front
     details, _, back = rest.partition("─ answer ─")
     assert "│ An audio codec compresses" in details
-    assert "│ In AI music generation, codecs like Encodec" in details
+    assert "│ In AI music generation, codecs like EnCodec" in details
     assert "│ An audio codec compresses" in back
 
 
