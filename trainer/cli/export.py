@@ -58,7 +58,8 @@ def export(
     \b
         trainer export --out ~/anki
         trainer export foundational demoscene
-        trainer export --combined --with-progress
+        trainer export --combined
+        trainer export --with-progress --out ~/anki
     """
     from trainer.anki.export import export_decks
     from trainer.decks.catalog import select_decks
