@@ -229,9 +229,10 @@ CORRECTIONS: tuple[Correction, ...] = (
         "foundational",
         "attention-mechanism",
         "details",
-        "other audio inputs. In a demoscene context, attention mechanisms enable AI tools to maintain thematic "
-        "consistency across a full tracker module — for instance, ensuring that a recurring "
-        "motif introduced in pattern 0 resurfaces coherently in patterns 16 and 32 without "
+        "other audio inputs. In a demoscene context, attention mechanisms enable AI tools to "
+        "maintain thematic consistency across a full tracker module — for instance, ensuring "
+        "that a recurring motif introduced in pattern 0 resurfaces coherently in patterns 16 "
+        "and 32 without "
         "manual intervention from the composer.",
         "other audio inputs.",
         "describes a capability of tracker tools that no real tool is shown to have",
@@ -313,8 +314,7 @@ CORRECTIONS: tuple[Correction, ...] = (
         "quantization (a small Transformer can optionally compress the tokens further).",
         "EnCodec is a convolutional encoder-decoder with residual vector quantization; a "
         "Transformer is only an optional entropy model",
-        "Défossez et al., arXiv:2210.13438; the EnCodec README "
-        "(https://pypi.org/project/encodec/)",
+        "Défossez et al., arXiv:2210.13438; the EnCodec README (https://pypi.org/project/encodec/)",
     ),
     Correction(
         "models-architectures",
@@ -395,8 +395,7 @@ CORRECTIONS: tuple[Correction, ...] = (
         "models-architectures",
         "transformer-architecture",
         "details",
-        "Variants like the Perceiver or RetNet adapt Transformers for audio-specific "
-        "challenges.",
+        "Variants like the Perceiver or RetNet adapt Transformers for audio-specific challenges.",
         "Related architectures such as the Perceiver (a general architecture for large "
         "inputs of any modality) and RetNet (designed for large language models) rework "
         "attention to make long inputs cheaper; neither was designed for audio.",
@@ -496,7 +495,9 @@ def apply_corrections(entry: Entry, corrections: tuple[Correction, ...]) -> Entr
     """
     for correction in corrections:
         if correction.field not in FIELDS:
-            raise SystemExit(f"{correction.slug}/{correction.entry}: bad field {correction.field!r}")
+            raise SystemExit(
+                f"{correction.slug}/{correction.entry}: bad field {correction.field!r}"
+            )
         text = getattr(entry, correction.field)
         count = text.count(correction.was)
         if count != 1:

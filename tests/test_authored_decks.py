@@ -167,7 +167,7 @@ def test_names_in_matches_whole_words_only() -> None:
 
 
 def test_module_is_answered_by_its_names_only() -> None:
-    """"IT" is a word, not the answer: only the deck's names for a module count."""
+    """ "IT" is a word, not the answer: only the deck's names for a module count."""
     from trainer.decks.answer import Verdict, check_answer
 
     module = next(e for e in entries("demoscene") if e.id == "module")

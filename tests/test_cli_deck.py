@@ -203,7 +203,8 @@ def test_deck_show_readable(tiny_decks: Path) -> None:
         "   GANs can suffer mode collapse.",
         "   reverse: A(n) ____ pits a generator against a [bold]discriminator[/bold].",
         "   id gan · glossary · tags architecture",
-        "   corrected details: the source says “GANs never fail.”; we say “GANs can suffer mode collapse.” —",
+        "   corrected details: the source says “GANs never fail.”; we say “GANs can suffer mode "
+        "collapse.” —",
         "   they can (see a test)",
         "",
         "2. Bytebeat",

@@ -426,7 +426,8 @@ def test_correction_must_be_an_array_of_tables() -> None:
 def test_mask_reverse_and_corrections_parse_and_round_trip() -> None:
     text = GOOD.replace(
         'source = "authored"',
-        'reverse = "A pair of rival models."\nmask = ["rival"]\n' + CORRECTED
+        'reverse = "A pair of rival models."\nmask = ["rival"]\n'
+        + CORRECTED
         + 'field = "definition"\nwas = "the old words"\nnow = ""\nreason = "wrong"\n\n'
         "[[entry.correction]]\n"
         'field = "term"\nwas = "Gan"\nnow = "GAN"\nreason = "spelling"\nreference = "a paper"',

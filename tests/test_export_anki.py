@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -358,7 +358,7 @@ def test_the_corrected_decks_update_the_notes_of_an_earlier_export_in_place(
 
     import trainer.anki.export as export
 
-    line = "\n{{#Origin}}<div class=\"origin\">{{Origin}}</div>{{/Origin}}"
+    line = '\n{{#Origin}}<div class="origin">{{Origin}}</div>{{/Origin}}'
     with monkeypatch.context() as patched:  # the templates as they were before the line
         for name in ("_FORWARD_BACK", "_REVERSE_BACK"):
             plain = getattr(export, name).replace(line, "")

@@ -167,10 +167,14 @@ def test_a_reverse_card_that_leaks_its_answer() -> None:
 
 
 def test_a_reverse_card_whose_words_share_a_stem_with_the_answer_is_a_warning() -> None:
-    text = HEAD + FOLEY + entry(
-        "tokenization",
-        "Tokenization",
-        "Converting audio or MIDI into discrete tokens, the chips of a model's vocabulary.",
+    text = (
+        HEAD
+        + FOLEY
+        + entry(
+            "tokenization",
+            "Tokenization",
+            "Converting audio or MIDI into discrete tokens, the chips of a model's vocabulary.",
+        )
     )
     result = check_texts([(P, text)])
     assert [str(f) for f in result.findings] == [

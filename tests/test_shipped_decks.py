@@ -14,9 +14,9 @@ import pytest
 
 from trainer.decks import catalog
 from trainer.decks.cards import answers_for, cards_for_deck
-from trainer.decks.stems import stem_leaks
 from trainer.decks.format import deck_to_toml, parse_deck, parse_deck_text
 from trainer.decks.glossary import is_promotional, parse_glossary
+from trainer.decks.stems import stem_leaks
 from trainer.model import Card, Deck, Direction, Source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -161,8 +161,7 @@ def test_check_proves_the_decks_equal_the_source_but_the_corrections(
     assert import_source.main(["import_source.py", "--check"]) == 0
     count = len(import_source.CORRECTIONS)
     assert capsys.readouterr().out == (
-        f"26 glossary entries equal the source except {count} listed corrections "
-        "and 1 completion\n"
+        f"26 glossary entries equal the source except {count} listed corrections and 1 completion\n"
     )
 
 

@@ -349,7 +349,8 @@ class _Validator:
             for key in raw:
                 if key not in CORRECTION_KEYS:
                     raise self.fail(
-                        where.keys.get(key, where.line), _unknown(key, "correction", CORRECTION_KEYS)
+                        where.keys.get(key, where.line),
+                        _unknown(key, "correction", CORRECTION_KEYS),
                     )
             for key in ("field", "was", "now", "reason"):
                 if key not in raw:

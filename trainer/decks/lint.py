@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import TypedDict
 
 from trainer.decks.cards import answers_for, reverse_prompt
-from trainer.decks.stems import stem_leaks
 from trainer.decks.format import parse_deck_text
+from trainer.decks.stems import stem_leaks
 from trainer.errors import DeckFormatError
 from trainer.model import Deck, Entry
 

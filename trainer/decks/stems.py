@@ -7,8 +7,8 @@ words, for `deck check` (a warning) and for the tests of the bundled decks (none
 
 The answer's words are the words of every name of the entry (`answers_for`: the term, its
 aliases, expansions and slash options; a qualifier such as "(in AI Music)" is not a name),
-at least three characters long, not only digits and not a function word. A prompt word is related to an
-answer word when, ignoring case and accents,
+at least three characters long, not only digits and not a function word. A prompt word is
+related to an answer word when, ignoring case and accents,
 
 - both have the same crude stem (one inflectional or derivational ending removed:
   "tokens" and "tokenization" -> "token"),
@@ -34,7 +34,27 @@ from trainer.model import Entry
 
 #: Words too common to count as part of an answer.
 FUNCTION_WORDS = frozenset(
-    "a an and as at by for from in into is it its of on or the to with".split()
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "with",
+    ]
 )
 _ENDINGS = (
     "izations",
