@@ -54,3 +54,7 @@ class AuthoringError(TrainerError):
 
 class UndoError(TrainerError):
     """An answer cannot be taken back: another session answered or undid it since."""
+
+
+class ClassError(TrainerError):
+    """A class store command cannot be done: not PostgreSQL, not set up, a bad name, no right."""

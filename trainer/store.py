@@ -454,6 +454,16 @@ def _postgresql_engine_events(engine: Engine) -> None:
         dbapi_connection.autocommit = autocommit
 
 
+def _permission_denied(error: exc.DatabaseError) -> bool:
+    """PostgreSQL refused for want of a privilege, or row security refused a row (42501)."""
+    return getattr(error.orig, "sqlstate", None) == "42501"
+
+
+def _schema_usable(conn: Connection) -> bool:
+    """PostgreSQL: the search_path names a schema this role may use (else it has none)."""
+    return conn.exec_driver_sql("SELECT current_schema()").scalar() is not None
+
+
 def _state(n: int, ef: int, interval: int, due: date | None, lapses: int) -> CardState:
     return CardState(n=n, ef=ef, interval=interval, due=due, lapses=lapses)
 
@@ -622,6 +632,11 @@ class Store:
     def _prepare_store(self) -> None:
         try:
             with self.engine.connect() as conn:
+                if conn.dialect.name == "postgresql" and not _schema_usable(conn):
+                    raise StoreError(
+                        f"{self.where} has no schema this role may use (a class store lets in "
+                        "only its learners and instructors); ask the instructor to add you"
+                    )
                 names = migrations.applied(conn)
                 if names is None and inspect(conn).get_table_names():
                     raise StoreError(
@@ -651,6 +666,11 @@ class Store:
                 ) from None
             raise StoreError(f"cannot open the store {self.where}: {message}") from None
         except exc.DatabaseError as error:
+            if _permission_denied(error):  # a class store's learner opening a newer trainer
+                raise StoreError(
+                    f"the class store {self.where} needs upgrading to this trainer's schema, "
+                    "which your role may not do; ask the instructor to run trainer class setup"
+                ) from None
             raise self._corrupt(error) from None
 
     def _corrupt(self, error: exc.DatabaseError) -> StoreError:
@@ -697,6 +717,12 @@ class Store:
                 ) from None
             raise StoreError(f"the store {self.where} failed: {message}") from None
         except exc.DatabaseError as error:
+            if _permission_denied(error):  # the class store's privileges or row security
+                message = " ".join(str(error.orig).split())
+                raise StoreError(
+                    f"the class store {self.where} refused: {message} (a learner changes only "
+                    "their own progress; decks and the schema are the instructor's)"
+                ) from None
             raise self._corrupt(error) from None
 
     # -- locks (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers) -------------
