@@ -56,5 +56,17 @@ class UndoError(TrainerError):
     """An answer cannot be taken back: another session answered or undid it since."""
 
 
+class FSRSUnavailableError(TrainerError):
+    """FSRS was asked for but the optional extra (fsrs-rs-python) is not installed."""
+
+
+class SchedulerSettingsError(TrainerError):
+    """A scheduler setting is out of range or malformed (retention, FSRS parameters)."""
+
+
+class NotEnoughReviewsError(TrainerError):
+    """The learner's log has too few reviews for what was asked (fitting, evaluating)."""
+
+
 class ClassError(TrainerError):
     """A class store command cannot be done: not PostgreSQL, not set up, a bad name, no right."""

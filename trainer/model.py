@@ -113,6 +113,8 @@ class CardState:
     interval: int = 0
     due: date | None = None
     lapses: int = 0
+    stability: float | None = None  # FSRS memory state; None under SM-2
+    difficulty: float | None = None
 
     @property
     def is_new(self) -> bool:

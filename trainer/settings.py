@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from trainer import paths
 from trainer.errors import SettingsError
-from trainer.studyday import DEFAULT_ROLLOVER_HOUR
+from trainer.scheduling.studyday import DEFAULT_ROLLOVER_HOUR
 
 KEYS = ("timezone", "rollover_hour", "new_per_day", "reviews_per_day")
 

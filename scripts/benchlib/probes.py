@@ -62,7 +62,7 @@ def _start(store: Any, learner: str, day: Any) -> tuple[Any, float, float]:
 
 
 def queue(db: str, learner: str) -> dict[str, Any]:
-    from trainer.store import Store
+    from trainer.progress.store import Store
 
     day = _today()
     mark = time.perf_counter()
@@ -88,7 +88,7 @@ def queue(db: str, learner: str) -> dict[str, Any]:
 def answers(db: str, learner: str, count: int) -> dict[str, Any]:
     """Answer up to `count` cards of today's queue on a copy of the store (Session.answer:
     SM-2 and Store.record, one committed transaction each)."""
-    from trainer.store import Store
+    from trainer.progress.store import Store
 
     day = _today()
     with tempfile.TemporaryDirectory(prefix="bench-answers-") as folder:
@@ -116,8 +116,8 @@ def answers(db: str, learner: str, count: int) -> dict[str, Any]:
 
 def sync(db: str, repeat: int) -> dict[str, Any]:
     """Store.sync_decks over the bundled and registered deck files, none of them changed."""
-    from trainer.catalog import bundled_deck_files
-    from trainer.store import DeckSource, Store
+    from trainer.decks.catalog import bundled_deck_files
+    from trainer.progress.store import DeckSource, Store
 
     store = Store.open(db)
     try:
@@ -142,8 +142,8 @@ def sync(db: str, repeat: int) -> dict[str, Any]:
 
 def export(deck_dir: str, out_dir: str, repeat: int) -> dict[str, Any]:
     """export_decks(combined) of the synthetic decks only (exactly the benchmark's cards)."""
-    from trainer.catalog import load_decks
-    from trainer.export import export_decks
+    from trainer.anki.export import export_decks
+    from trainer.decks.catalog import load_decks
 
     paths = sorted(Path(deck_dir).glob("*.toml"))
     mark = time.perf_counter()

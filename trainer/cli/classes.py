@@ -80,7 +80,7 @@ def report(
     """
     if as_json and csv_path is not None:
         raise click.UsageError("choose one of --json and --csv")
-    from trainer.classreport import class_report, report_to_json, write_csv
+    from trainer.progress.classreport import class_report, report_to_json, write_csv
 
     store = app.open_store()
     result = class_report(store.engine, today=app.today(), decks=list(slugs), since=since)
@@ -127,7 +127,7 @@ def setup(app: AppContext, role_prefix: str | None) -> None:
     \b
         trainer --db postgresql://teacher@db.example.org/glossary class setup
     """
-    from trainer.classroles import setup as setup_class
+    from trainer.progress.classroles import setup as setup_class
 
     store = app.open_store()
     report = setup_class(store.engine, prefix=role_prefix)
@@ -194,7 +194,8 @@ def add_learner(app: AppContext, name: str, password_file: Path | None) -> None:
         trainer class add-learner amara
         trainer class add-learner bo --password-file bo.pw
     """
-    from trainer.classroles import add_learner as add, role_name_problem
+    from trainer.progress.classroles import add_learner as add
+    from trainer.progress.classroles import role_name_problem
 
     problem = role_name_problem(name)
     if problem is not None:
@@ -230,7 +231,7 @@ def remove_learner(app: AppContext, name: str, delete_progress: bool) -> None:
         trainer class remove-learner amara
         trainer class remove-learner amara --delete-progress
     """
-    from trainer.classroles import remove_learner as remove
+    from trainer.progress.classroles import remove_learner as remove
 
     store = app.open_store()
     remove(store.engine, name, delete_progress=delete_progress)

@@ -14,11 +14,11 @@ import click
 from trainer import paths
 
 if TYPE_CHECKING:
-    from trainer.classroles import Signin
     from trainer.model import Deck
+    from trainer.progress.classroles import Signin
+    from trainer.progress.readers import Reader
+    from trainer.progress.store import Store
     from trainer.settings import Settings
-    from trainer.sqlread import Reader
-    from trainer.store import Store
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -46,7 +46,7 @@ class AppContext:
 
     def today(self) -> date:
         """The current study day in the learner's time zone, after the rollover hour."""
-        from trainer.studyday import study_day
+        from trainer.scheduling.studyday import study_day
 
         return study_day(self.now(), self.settings.timezone, self.settings.rollover_hour)
 
@@ -62,8 +62,8 @@ class AppContext:
         """
         if self._store is not None:
             return self._store
-        from trainer.catalog import bundled_deck_files
-        from trainer.store import DeckSource, Store
+        from trainer.decks.catalog import bundled_deck_files
+        from trainer.progress.store import DeckSource, Store
 
         store = Store.open(self.store_target())
         self._store = store
@@ -71,7 +71,7 @@ class AppContext:
         if ctx is not None:
             ctx.call_on_close(self.close_store)
         if store.engine.dialect.name == "postgresql":
-            from trainer.classroles import Standing, learner_for, signin
+            from trainer.progress.classroles import Standing, learner_for, signin
 
             self.signin = signin(store.engine)
             if self.signin is not None:
@@ -94,7 +94,7 @@ class AppContext:
         """
         if name is None or self.signin is None:
             return name or self.learner
-        from trainer.classroles import learner_for
+        from trainer.progress.classroles import learner_for
 
         return learner_for(self.signin, name, explicit=True, answering=False)
 
@@ -103,7 +103,7 @@ class AppContext:
         self.open_store()
         if self.signin is None:
             return self.learner
-        from trainer.classroles import learner_for
+        from trainer.progress.classroles import learner_for
 
         return learner_for(self.signin, self.learner, explicit=self.learner_given, answering=True)
 
@@ -117,12 +117,12 @@ class AppContext:
         """
         if self._reader is not None:
             return self._reader
-        from trainer.sqlread import EngineReader, fresh_sqlite_reader
+        from trainer.progress.readers import EngineReader, fresh_sqlite_reader
 
         reader: Reader | None = None
         target = self.store_target()
         if "://" not in target:
-            from trainer.catalog import bundled_deck_files
+            from trainer.decks.catalog import bundled_deck_files
 
             reader = fresh_sqlite_reader(Path(target).expanduser(), bundled_deck_files())
         if reader is None:
@@ -145,7 +145,7 @@ class AppContext:
 
     def all_decks(self) -> list[Deck]:
         """The bundled decks, then the active registered ones, parsed, in deck order."""
-        from trainer.catalog import bundled_deck_files, load_decks
+        from trainer.decks.catalog import bundled_deck_files, load_decks
 
         store = self.open_store()
         return load_decks([*bundled_deck_files(), *store.registered_paths()])

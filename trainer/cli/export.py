@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    from trainer.anki.export import ExportResult
     from trainer.cli.context import AppContext
-    from trainer.export import ExportResult
     from trainer.model import Deck
 
 #: Show a progress bar (on a terminal) when an export has at least this many notes.
@@ -50,8 +50,8 @@ def export(app: AppContext, slugs: tuple[str, ...], out_dir: Path, combined: boo
         trainer export foundational demoscene
         trainer export --combined
     """
-    from trainer.catalog import select_decks
-    from trainer.export import export_decks
+    from trainer.anki.export import export_decks
+    from trainer.decks.catalog import select_decks
 
     decks = select_decks(app.all_decks(), list(slugs))
     total = sum(len(deck.entries) for deck in decks)
@@ -73,7 +73,7 @@ def _export_with_progress(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from trainer.export import export_decks
+    from trainer.anki.export import export_decks
 
     columns = (TextColumn("Exporting"), BarColumn(), MofNCompleteColumn(), TextColumn("notes"))
     console = Console(stderr=True)
