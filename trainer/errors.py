@@ -56,6 +56,15 @@ class UndoError(TrainerError):
     """An answer cannot be taken back: another session answered or undid it since."""
 
 
+class AnkiPackageError(TrainerError):
+    """An Anki package (.apkg, .colpkg) cannot be read or imported."""
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        self.path = Path(path)
+        self.message = message
+        super().__init__(f"{self.path}: {message}")
+
+
 class FSRSUnavailableError(TrainerError):
     """FSRS was asked for but the optional extra (fsrs-rs-python) is not installed."""
 
@@ -66,3 +75,7 @@ class SchedulerSettingsError(TrainerError):
 
 class NotEnoughReviewsError(TrainerError):
     """The learner's log has too few reviews for what was asked (fitting, evaluating)."""
+
+
+class ClassError(TrainerError):
+    """A class store command cannot be done: not PostgreSQL, not set up, a bad name, no right."""

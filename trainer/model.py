@@ -169,6 +169,24 @@ class Review:
 
 
 @dataclass(frozen=True)
+class TimedAnswer:
+    """An answer made elsewhere (an Anki review), to merge into a learner's log."""
+
+    card_id: str
+    at: datetime  # timezone-aware UTC
+    grade: Grade
+    answer_ms: int = 0
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    """What merging answers into a learner's log did (or would do)."""
+
+    added: int  # answers added to the log
+    cards: int  # cards whose state changed
+
+
+@dataclass(frozen=True)
 class StudyCard:
     """A card with the learner's state of it: what the study queue is made of."""
 

@@ -47,15 +47,27 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import genanki  # type: ignore[import-untyped]
 
+from trainer.anki.mapping import (
+    AnkiScheduling,
+    CollectionTiming,
+    card_scheduling,
+    collection_timing,
+    revlog_rows,
+)
 from trainer.decks.cards import reverse_prompt
 from trainer.errors import ExportError
 from trainer.model import Deck, Entry
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from trainer.anki.learner import LearnerProgress
 
 MODEL_ID = 1638895334  # chosen once; never change it
 MODEL_NAME = "AI Music Glossary (trainer)"
@@ -135,6 +147,26 @@ class ExportResult:
     decks: tuple[str, ...]
     notes: int
     cards: int
+    answers: int = 0  # review log rows (an export with progress)
+
+
+@dataclass(frozen=True)
+class ExportProgress:
+    """A learner's progress to write into the packages (`trainer export --with-progress`).
+
+    `today` is the learner's study day; `timezone` and `rollover_hour` are theirs.
+    """
+
+    learner: LearnerProgress
+    today: date
+    timezone: ZoneInfo
+    rollover_hour: int
+
+    @property
+    def creation_day(self) -> date:
+        """The collection's creation day: the first study day (today without answers)."""
+        first = self.learner.first_day
+        return min(first, self.today) if first is not None else self.today
 
 
 def note_model() -> genanki.Model:
@@ -264,6 +296,7 @@ class _Note(NamedTuple):
     flds: str  # the fields joined with "\x1f"
     sfld: str  # the sort field (Term)
     ords: tuple[int, ...]  # its cards' template ords
+    entry_id: str
 
 
 def _card_ords(model: genanki.Model) -> Callable[[list[str]], tuple[int, ...]]:
@@ -294,7 +327,12 @@ def _deck_notes(
         tags = " ".join(note_tags(deck, entry))
         notes.append(
             _Note(
-                note_guid(slug, entry.id), f" {tags} ", "\x1f".join(fields), fields[0], ords(fields)
+                note_guid(slug, entry.id),
+                f" {tags} ",
+                "\x1f".join(fields),
+                fields[0],
+                ords(fields),
+                entry.id,
             )
         )
         if on_progress is not None:
@@ -325,10 +363,13 @@ def export_decks(
     combined: bool = False,
     on_written: Callable[[ExportResult], None] | None = None,
     on_progress: Progress | None = None,
+    progress: ExportProgress | None = None,
 ) -> list[ExportResult]:
     """Write one package per deck (or, with `combined`, one package of all of them).
 
     `on_written` is called after each package is in place; `on_progress` as notes are built.
+    With `progress`, each package carries the learner's scheduling and review log of its
+    cards (see `trainer.anki.mapping`).
     """
     if combined:
         jobs = [(list(decks), out_dir / COMBINED_FILENAME, True)]
@@ -336,7 +377,9 @@ def export_decks(
         jobs = [([deck], out_dir / f"{deck.slug}.apkg", False) for deck in decks]
     results: list[ExportResult] = []
     for group, target, parent in jobs:
-        results.append(_write_package(group, target, parent=parent, on_progress=on_progress))
+        results.append(
+            _write_package(group, target, parent=parent, on_progress=on_progress, progress=progress)
+        )
         if on_written is not None:
             on_written(results[-1])
     return results
@@ -372,7 +415,12 @@ def _temp_error(folder: str, error: Exception) -> ExportError:
 
 
 def _write_package(
-    decks: list[Deck], target: Path, *, parent: bool, on_progress: Progress | None = None
+    decks: list[Deck],
+    target: Path,
+    *,
+    parent: bool,
+    on_progress: Progress | None = None,
+    progress: ExportProgress | None = None,
 ) -> ExportResult:
     """Build the collection in a temporary folder, zip it to a temporary name beside
     `target`, then rename it into place: a failure leaves no partial package behind."""
@@ -396,7 +444,9 @@ def _write_package(
     with scratch_dir as scratch:
         db_path = Path(scratch) / "collection.anki2"
         try:
-            _write_collection(db_path, model, decks, deck_notes, stamps, parent=parent)
+            answers = _write_collection(
+                db_path, model, decks, deck_notes, stamps, parent=parent, progress=progress
+            )
         except (OSError, sqlite3.Error) as error:
             raise _temp_error(scratch, error) from error
 
@@ -428,7 +478,11 @@ def _write_package(
             raise
 
     return ExportResult(
-        path=target, decks=tuple(deck.slug for deck in decks), notes=notes, cards=cards
+        path=target,
+        decks=tuple(deck.slug for deck in decks),
+        notes=notes,
+        cards=cards,
+        answers=answers,
     )
 
 
@@ -440,12 +494,16 @@ def _write_collection(
     stamps: list[int],
     *,
     parent: bool,
-) -> None:
+    progress: ExportProgress | None = None,
+) -> int:
     """The package's SQLite collection: each deck's notes and cards carry that deck's time.
 
     genanki writes the schema, the collection row, the decks and the note type; the notes
     and cards are inserted here with the same columns genanki's Note/Card.write_to_db
-    write (a row at a time there), in one transaction.
+    write (a row at a time there), in one transaction. With `progress`, the cards carry
+    the learner's scheduling, the revlog their answers, and the collection row the
+    creation time and scheduler settings that keep Anki's day count on the learner's
+    study days (`trainer.anki.mapping`). Returns the number of revlog rows.
     """
     newest = max(stamps, default=FALLBACK_TIMESTAMP)
     conn = sqlite3.connect(db_path)
@@ -465,6 +523,8 @@ def _write_collection(
             top.write_to_db(cursor, newest, id_gen)
         note_rows: list[tuple[object, ...]] = []
         card_rows: list[tuple[object, ...]] = []
+        anki_ids: dict[str, int] = {}  # trainer card id -> Anki card id (with progress)
+        _scheduling = _scheduler_of(progress)
         for deck, group, stamp in zip(decks, deck_notes, stamps, strict=True):
             anki_deck = genanki.Deck(
                 deck.anki_deck_id, anki_deck_name(deck), field_html(_one_line(deck.description))
@@ -473,8 +533,15 @@ def _write_collection(
                 anki_deck.add_model(model)
             anki_deck.write_to_db(cursor, stamp, id_gen)  # the deck and the note type
             deck_id = deck.anki_deck_id
+            prefix = f"{deck.slug}/"
             for due, note in enumerate(group):
                 note_id = next(id_gen)
+                schedules = [
+                    _scheduling(f"{prefix}{note.entry_id}/{_DIRECTIONS[o]}", due) for o in note.ords
+                ]
+                tags = note.tags
+                if progress is not None and any(leech for _, leech in schedules):
+                    tags = f"{tags}leech "
                 # id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data
                 note_rows.append(
                     (
@@ -483,7 +550,7 @@ def _write_collection(
                         MODEL_ID,
                         stamp,
                         -1,
-                        note.tags,
+                        tags,
                         note.flds,
                         note.sfld,
                         0,
@@ -491,29 +558,32 @@ def _write_collection(
                         "",
                     )
                 )
-                for card_ord in note.ords:
+                for card_ord, (sched, _) in zip(note.ords, schedules, strict=True):
+                    card_id = next(id_gen)
+                    if progress is not None:
+                        anki_ids[f"{prefix}{note.entry_id}/{_DIRECTIONS[card_ord]}"] = card_id
                     # id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps,
                     # lapses, left, odue, odid, flags, data
                     card_rows.append(
                         (
-                            next(id_gen),
+                            card_id,
                             note_id,
                             deck_id,
                             card_ord,
                             stamp,
                             -1,
+                            sched.type,
+                            sched.queue,
+                            sched.due,
+                            sched.ivl,
+                            sched.factor,
+                            sched.reps,
+                            sched.lapses,
                             0,
                             0,
-                            due,
                             0,
                             0,
-                            0,
-                            0,
-                            0,
-                            0,
-                            0,
-                            0,
-                            "",
+                            sched.data,
                         )
                     )
         # genanki's indexes on notes and cards, built once after the rows instead of row
@@ -527,9 +597,50 @@ def _write_collection(
         for _, create in _ROW_INDEXES:
             cursor.execute(create)
         _set_model_mod(cursor, newest)
+        answers = 0
+        if progress is not None:
+            rows = revlog_rows(progress.learner.answers, anki_ids)
+            cursor.executemany("INSERT INTO revlog VALUES(?,?,?,?,?,?,?,?,?)", rows)
+            answers = len(rows)
+            _set_timing(
+                cursor,
+                collection_timing(progress.creation_day, progress.timezone, progress.rollover_hour),
+            )
         conn.commit()
     finally:
         conn.close()
+    return answers
+
+
+_DIRECTIONS = {0: "forward", 1: "reverse"}  # template ord -> trainer's card direction
+
+
+def _scheduler_of(
+    progress: ExportProgress | None,
+) -> Callable[[str, int], tuple[AnkiScheduling, bool]]:
+    """card id, new position -> the card's Anki scheduling and whether it is a leech."""
+    if progress is None:
+
+        def new_card(card_id: str, position: int) -> tuple[AnkiScheduling, bool]:
+            return AnkiScheduling(0, 0, position, 0, 0, 0, 0, ""), False
+
+        return new_card
+    cards, today, creation_day = progress.learner.cards, progress.today, progress.creation_day
+
+    def scheduled(card_id: str, position: int) -> tuple[AnkiScheduling, bool]:
+        found = cards.get(card_id)
+        sched = card_scheduling(found, position=position, today=today, creation_day=creation_day)
+        return sched, found is not None and found.leech
+
+    return scheduled
+
+
+def _set_timing(cursor: sqlite3.Cursor, timing: CollectionTiming) -> None:
+    """The collection's creation time and scheduler settings (col.crt, col.conf)."""
+    (conf_json,) = cursor.execute("SELECT conf FROM col").fetchone()
+    conf = json.loads(conf_json)
+    conf.update(timing.config())
+    cursor.execute("UPDATE col SET crt = ?, conf = ?", (timing.crt, json.dumps(conf)))
 
 
 # Deflate level 1: for 100,000 cards about 10% larger than the default level 6, in a

@@ -63,7 +63,8 @@ def cli(ctx: click.Context, db: str | None, learner: str) -> None:
 
     Start with `trainer quiz`; see `trainer COMMAND --help` for each command.
     """
-    ctx.obj = AppContext(db=db, learner=learner)
+    given = ctx.get_parameter_source("learner") is not click.core.ParameterSource.DEFAULT
+    ctx.obj = AppContext(db=db, learner=learner, learner_given=given)
 
 
 def _register() -> None:
@@ -74,6 +75,10 @@ def _register() -> None:
     from trainer.cli import export
 
     cli.add_command(export.export)
+
+    from trainer.cli import ankiimport
+
+    cli.add_command(ankiimport.import_anki)
 
     from trainer.cli import quiz
 

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -53,6 +53,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -92,9 +93,11 @@ from trainer.model import (
     DeckInfo,
     Direction,
     Grade,
+    MergeReport,
     Review,
     ReviewKind,
     StudyCard,
+    TimedAnswer,
 )
 from trainer.progress import migrations, queue, reviewdays
 from trainer.progress.readers import EngineReader, Params, Reader, SQLiteReader
@@ -177,6 +180,17 @@ class LearnerRow(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
 
 
+class LearnerSchedulerRow(Base):
+    """0009: a learner's scheduler and its settings (no row: SM-2)."""
+
+    __tablename__ = "learner_schedulers"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
+    scheduler: Mapped[str] = mapped_column(String(10))  # "sm2" | "fsrs"
+    desired_retention: Mapped[float | None] = mapped_column(Float, nullable=True)
+    parameters: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list
+
+
 class CardStateRow(Base):
     __tablename__ = "card_states"
 
@@ -191,6 +205,8 @@ class CardStateRow(Base):
     buried_until: Mapped[date | None] = mapped_column(Date, nullable=True)  # hidden before that day
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     leech: Mapped[bool] = mapped_column(Boolean, default=False)
+    stability: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0009: FSRS only
+    difficulty: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     __table_args__ = (
         Index("ix_card_states_learner_due", "learner_id", "due"),
@@ -265,6 +281,10 @@ class ReviewRow(Base):
     due_after: Mapped[date | None] = mapped_column(Date, nullable=True)
     lapses_after: Mapped[int] = mapped_column(Integer)
     answer_ms: Mapped[int] = mapped_column(Integer, default=0)
+    stability_before: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0009: FSRS
+    difficulty_before: Mapped[float | None] = mapped_column(Float, nullable=True)
+    stability_after: Mapped[float | None] = mapped_column(Float, nullable=True)
+    difficulty_after: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     __table_args__ = (
         Index("ix_reviews_learner_card", "learner_id", "card_id", "id"),
@@ -455,6 +475,16 @@ def _postgresql_engine_events(engine: Engine) -> None:
         dbapi_connection.autocommit = autocommit
 
 
+def _permission_denied(error: exc.DatabaseError) -> bool:
+    """PostgreSQL refused for want of a privilege, or row security refused a row (42501)."""
+    return getattr(error.orig, "sqlstate", None) == "42501"
+
+
+def _schema_usable(conn: Connection) -> bool:
+    """PostgreSQL: the search_path names a schema this role may use (else it has none)."""
+    return conn.exec_driver_sql("SELECT current_schema()").scalar() is not None
+
+
 def _state(n: int, ef: int, interval: int, due: date | None, lapses: int) -> CardState:
     return CardState(n=n, ef=ef, interval=interval, due=due, lapses=lapses)
 
@@ -519,6 +549,30 @@ def _review_day_values(lid: int, review: Review) -> dict[str, Any]:
     }
 
 
+def _review_values(lid: int, review: Review) -> dict[str, Any]:
+    """The reviews row of a logged answer."""
+    before, after = review.before, review.after
+    return {
+        "learner_id": lid,
+        "card_id": review.card_id,
+        "at": review.at,
+        "day": review.day,
+        "grade": int(review.grade),
+        "kind": str(review.kind),
+        "n_before": before.n,
+        "ef_before": before.ef,
+        "interval_before": before.interval,
+        "due_before": before.due,
+        "lapses_before": before.lapses,
+        "n_after": after.n,
+        "ef_after": after.ef,
+        "interval_after": after.interval,
+        "due_after": after.due,
+        "lapses_after": after.lapses,
+        "answer_ms": review.answer_ms,
+    }
+
+
 def _state_values(review: Review) -> dict[str, Any]:
     """The card_states columns an answer sets: its state after, re-drill day, leech tag."""
     after = review.after
@@ -533,6 +587,45 @@ def _state_values(review: Review) -> dict[str, Any]:
     if sm2.is_leech_lapse(review.before.lapses, after.lapses):
         values["leech"] = True
     return values
+
+
+def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    """`values` in slices small enough for one IN list."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _replay(
+    learner: str, card_id: str, history: Sequence[tuple[datetime, date, Grade, int]]
+) -> list[Review]:
+    """A card's answers (time, study day, grade, ms; in time order) replayed from a new
+    state: the first ever is a learn answer, a day's first a review, later ones that day
+    re-drills that change nothing (the rules `Store.record` rebases an answer by)."""
+    state = CardState()
+    scheduled: set[date] = set()
+    reviews: list[Review] = []
+    for at, day, grade, answer_ms in history:
+        if day in scheduled:
+            kind, after = ReviewKind.REDRILL, state
+        else:
+            kind = ReviewKind.LEARN if state.is_new else ReviewKind.REVIEW
+            after = sm2.review(state, grade, day)
+            scheduled.add(day)
+        reviews.append(
+            Review(
+                learner=learner,
+                card_id=card_id,
+                at=at,
+                day=day,
+                grade=grade,
+                kind=kind,
+                before=state,
+                after=after,
+                answer_ms=answer_ms,
+            )
+        )
+        state = after
+    return reviews
 
 
 CARD_COLUMNS = (
@@ -610,11 +703,13 @@ class Store:
             message = " ".join(str(error.orig if error.orig is not None else error).split())
             raise StoreError(f"cannot connect to the store {self.where}: {message}") from None
         try:
-            holder.exec_driver_sql(f"SELECT pg_advisory_lock({DECKS_LOCK})")
+            with self._errors():  # held too long (a class store's learner can hold it): busy
+                holder.exec_driver_sql(f"SELECT pg_advisory_lock({DECKS_LOCK})")
             holder.commit()
             self._prepare_store()
         finally:
             try:
+                holder.rollback()  # after a lock timeout the transaction is aborted
                 holder.exec_driver_sql(f"SELECT pg_advisory_unlock({DECKS_LOCK})")
                 holder.commit()
             finally:
@@ -623,6 +718,11 @@ class Store:
     def _prepare_store(self) -> None:
         try:
             with self.engine.connect() as conn:
+                if conn.dialect.name == "postgresql" and not _schema_usable(conn):
+                    raise StoreError(
+                        f"{self.where} has no schema this role may use (a class store lets in "
+                        "only its learners and instructors); ask the instructor to add you"
+                    )
                 names = migrations.applied(conn)
                 if names is None and inspect(conn).get_table_names():
                     raise StoreError(
@@ -652,6 +752,11 @@ class Store:
                 ) from None
             raise StoreError(f"cannot open the store {self.where}: {message}") from None
         except exc.DatabaseError as error:
+            if _permission_denied(error):  # a class store's learner opening a newer trainer
+                raise StoreError(
+                    f"the class store {self.where} needs upgrading to this trainer's schema, "
+                    "which your role may not do; ask the instructor to run trainer class setup"
+                ) from None
             raise self._corrupt(error) from None
 
     def _corrupt(self, error: exc.DatabaseError) -> StoreError:
@@ -698,6 +803,12 @@ class Store:
                 ) from None
             raise StoreError(f"the store {self.where} failed: {message}") from None
         except exc.DatabaseError as error:
+            if _permission_denied(error):  # the class store's privileges or row security
+                message = " ".join(str(error.orig).split())
+                raise StoreError(
+                    f"the class store {self.where} refused: {message} (a learner changes only "
+                    "their own progress; decks and the schema are the instructor's)"
+                ) from None
             raise self._corrupt(error) from None
 
     # -- locks (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers) -------------
@@ -848,30 +959,7 @@ class Store:
                     )
                 else:
                     conn.execute(update(STATES).where(mine).values(**values))
-            before, after = review.before, review.after
-            review_id = _new_id(
-                conn.execute(
-                    insert(REVIEWS).values(
-                        learner_id=lid,
-                        card_id=review.card_id,
-                        at=review.at,
-                        day=review.day,
-                        grade=int(review.grade),
-                        kind=str(review.kind),
-                        n_before=before.n,
-                        ef_before=before.ef,
-                        interval_before=before.interval,
-                        due_before=before.due,
-                        lapses_before=before.lapses,
-                        n_after=after.n,
-                        ef_after=after.ef,
-                        interval_after=after.interval,
-                        due_after=after.due,
-                        lapses_after=after.lapses,
-                        answer_ms=review.answer_ms,
-                    )
-                )
-            )
+            review_id = _new_id(conn.execute(insert(REVIEWS).values(**_review_values(lid, review))))
             conn.execute(ADD_REVIEW_DAY, _review_day_values(lid, review))
         self._learner_ids[review.learner] = lid
         return replace(review, id=review_id)
@@ -1049,6 +1137,125 @@ class Store:
             for card_id, *values in rows:
                 states[card_id] = _state(*values)
         return states
+
+    def merge_answers(
+        self,
+        learner: str,
+        answers: Sequence[TimedAnswer],
+        *,
+        day_of: Callable[[datetime], date],
+        dry_run: bool = False,
+    ) -> MergeReport:
+        """Add answers made elsewhere (Anki's reviews) to the learner's log and rebuild the
+        states of their cards by replaying each card's merged log in time order, in one
+        committed transaction (with `dry_run`, only say what it would do).
+
+        `day_of` gives an answer's study day. In the replay, a card's first answer ever
+        is a learn answer, a study day's first answer to it a review, and any later
+        answer that day a re-drill (it schedules nothing), as `record` rebases them; each
+        of those cards' log rows is written again in time order with its new before and
+        after states (so its ids change). Suspension and burying stay as they were. The
+        caller passes only answers the log does not have yet.
+        """
+        mine = sorted(answers, key=lambda a: (a.at, a.card_id))
+        cards = sorted({a.card_id for a in mine})
+        if not cards:
+            return MergeReport(0, 0)
+        connect = self._read if dry_run else self._write
+        with connect() as conn:
+            lid = self._learner_id(conn, learner, create=not dry_run)
+            if lid is not None and not dry_run:
+                self._lock_learner(conn, lid)
+            known = {
+                card_id
+                for chunk in _chunks(cards)
+                for (card_id,) in conn.execute(select(CARDS.c.id).where(CARDS.c.id.in_(chunk)))
+            }
+            unknown = [card_id for card_id in cards if card_id not in known]
+            if unknown:
+                raise StoreError(f"the store {self.where} has no card {unknown[0]!r}")
+            logged: dict[str, list[tuple[datetime, date, Grade, int]]] = {}
+            current: dict[str, tuple[CardState, bool]] = {}
+            if lid is not None:
+                for chunk in _chunks(cards):
+                    rows = conn.execute(
+                        select(
+                            REVIEWS.c.card_id,
+                            REVIEWS.c.at,
+                            REVIEWS.c.day,
+                            REVIEWS.c.grade,
+                            REVIEWS.c.answer_ms,
+                        )
+                        .where(REVIEWS.c.learner_id == lid, REVIEWS.c.card_id.in_(chunk))
+                        .order_by(REVIEWS.c.id)
+                    )
+                    for card_id, at, day, grade, answer_ms in rows:
+                        logged.setdefault(card_id, []).append((at, day, Grade(grade), answer_ms))
+                    states = conn.execute(
+                        select(STATES.c.card_id, *STATE_COLUMNS, STATES.c.leech).where(
+                            STATES.c.learner_id == lid, STATES.c.card_id.in_(chunk)
+                        )
+                    )
+                    for card_id, *columns, leech in states:
+                        current[card_id] = (_state(*columns), bool(leech))
+            for answer in mine:
+                logged.setdefault(answer.card_id, []).append(
+                    (answer.at, day_of(answer.at), Grade(answer.grade), answer.answer_ms)
+                )
+            replayed: list[Review] = []
+            finals: dict[str, dict[str, Any]] = {}
+            changed = 0
+            for card_id in cards:
+                history = sorted(logged[card_id], key=lambda row: row[0])
+                reviews = _replay(learner, card_id, history)
+                replayed += reviews
+                final = _state_values(reviews[-1])
+                final["leech"] = any(
+                    sm2.is_leech_lapse(r.before.lapses, r.after.lapses) for r in reviews
+                )
+                finals[card_id] = final
+                if current.get(card_id) != (reviews[-1].after, final["leech"]):
+                    changed += 1
+            report = MergeReport(added=len(mine), cards=changed)
+            if dry_run:
+                return report
+            assert lid is not None
+            for chunk in _chunks(cards):
+                conn.execute(
+                    delete(REVIEWS).where(REVIEWS.c.learner_id == lid, REVIEWS.c.card_id.in_(chunk))
+                )
+            replayed.sort(key=lambda r: r.at)
+            if replayed:
+                conn.execute(insert(REVIEWS), [_review_values(lid, r) for r in replayed])
+            updates = [
+                {"b_card_id": card_id, **values}
+                for card_id, values in finals.items()
+                if card_id in current
+            ]
+            if updates:
+                conn.execute(
+                    update(STATES)
+                    .where(STATES.c.learner_id == lid, STATES.c.card_id == bindparam("b_card_id"))
+                    .values({key: bindparam(key) for key in updates[0] if key != "b_card_id"}),
+                    updates,
+                )
+            inserts = [
+                {
+                    "learner_id": lid,
+                    "card_id": card_id,
+                    "buried_until": None,
+                    "suspended": False,
+                    **values,
+                }
+                for card_id, values in finals.items()
+                if card_id not in current
+            ]
+            if inserts:
+                conn.execute(insert(STATES), inserts)
+            conn.execute(text(reviewdays.DELETE_LEARNER_SQL), {"learner_id": lid})
+            reviewdays.backfill_review_days(conn, lid)
+        self._learner_ids[learner] = lid
+        return report
 
     def _set_flags(self, learner: str, card_id: str, **values: Any) -> None:
         with self._write() as conn:

@@ -393,7 +393,7 @@ def test_without_a_server_skip_outside_ci_and_fail_in_ci(tmp_path: Path, ci: str
     inner = f"--basetemp={tmp_path / 'inner'}"
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rsE", "-q", test, inner],
-        cwd=here.parent.parent,
+        cwd=here.parents[2],
         env=env,
         capture_output=True,
         text=True,
@@ -405,9 +405,9 @@ def test_without_a_server_skip_outside_ci_and_fail_in_ci(tmp_path: Path, ci: str
     )
     if ci:
         assert done.returncode == 1, done.stdout
-        assert "ERROR tests/test_postgres.py::test_a_new_database" in done.stdout
+        assert "ERROR tests/progress/test_postgres.py::test_a_new_database" in done.stdout
         assert "CI needs a PostgreSQL server for these tests: " + reason in done.stdout
     else:
         assert done.returncode == 0, done.stdout
-        assert "SKIPPED [1] tests/test_postgres.py" in done.stdout
+        assert "SKIPPED [1] tests/progress/test_postgres.py" in done.stdout
         assert "no PostgreSQL server could be started: " + reason in done.stdout

@@ -25,7 +25,7 @@ from trainer.decks.glossary import (
 from trainer.errors import DeckFormatError
 from trainer.model import Source
 
-SOURCE = Path(__file__).resolve().parent.parent / "decks" / "source-glossary.txt"
+SOURCE = Path(__file__).resolve().parents[2] / "decks" / "source-glossary.txt"
 
 DOC = """\
 Introduction

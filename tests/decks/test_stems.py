@@ -10,7 +10,7 @@ from trainer.decks.glossary import parse_glossary
 from trainer.decks.stems import answer_words, related, stem, stem_leaks
 from trainer.model import Entry, Source
 
-SOURCE = Path(__file__).resolve().parent.parent / "decks" / "source-glossary.txt"
+SOURCE = Path(__file__).resolve().parents[2] / "decks" / "source-glossary.txt"
 
 
 def source_entry(entry_id: str) -> Entry:

@@ -1,4 +1,4 @@
-"""`trainer class report` through click's CliRunner, on the history of tests/test_classreport.py.
+"""`trainer class report` through click's CliRunner, on the history of tests/class_history.py.
 
 The store is a SQLite file or a PostgreSQL schema given with --db; the decks alpha and
 beta are registered (not bundled) so they stay in the store when the command syncs the
@@ -12,10 +12,10 @@ import json
 from pathlib import Path
 
 import pytest
+from class_history import ALPHA, BETA, TODAY, write_history
 from click.testing import CliRunner, Result
 from freezegun import freeze_time
 from store_helpers import write_deck
-from test_classreport import ALPHA, BETA, TODAY, write_history
 
 from trainer.cli import cli
 from trainer.progress.classreport import class_report, report_to_json
@@ -154,7 +154,7 @@ def test_help_has_an_example_and_the_readme_documents_it() -> None:
         result = CliRunner().invoke(cli, args)
         assert result.exit_code == 0
         assert "Example:" in result.output
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## For classes") :]
     for text in ("trainer class report", "--csv", "--json", "postgresql+psycopg://", "[postgres]"):
         assert text in section, text

@@ -17,7 +17,7 @@ from trainer.model import CardState
 from trainer.progress import migrations
 from trainer.progress.store import Base, Store
 
-SCHEMA_0001 = Path(__file__).parent / "data" / "schema_0001.sql"
+SCHEMA_0001 = Path(__file__).parents[1] / "data" / "schema_0001.sql"
 ALL = [name for name, _ in migrations.MIGRATIONS]
 
 
@@ -210,7 +210,7 @@ store.close()
 def test_two_processes_write_the_same_store_without_locking_errors(tmp_path: Path) -> None:
     store, _ = open_with_decks(tmp_path)
     store.close()
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent)}
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[1])}
     writers = [
         subprocess.Popen(
             [sys.executable, "-c", WRITER, str(tmp_path), learner],
