@@ -451,7 +451,10 @@ def _sqlite_engine_events(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see below)
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        # FULL: every commit syncs the write-ahead log to disk before it returns, so an
+        # answer the quiz has saved survives a power cut (NORMAL only syncs at checkpoints:
+        # the last commits could be lost). Anki commits the same way (WAL, FULL).
+        cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         # Keep more pages cached: aggregate queries (trainer stats) read a few hundred
         # thousand index entries, and the default cache is 2 MB. An upper bound: only pages
@@ -481,6 +484,16 @@ def _postgresql_engine_events(engine: Engine) -> None:
         cursor.execute("SET TIME ZONE 'UTC'")
         cursor.close()
         dbapi_connection.autocommit = autocommit
+
+
+def _permission_denied(error: exc.DatabaseError) -> bool:
+    """PostgreSQL refused for want of a privilege, or row security refused a row (42501)."""
+    return getattr(error.orig, "sqlstate", None) == "42501"
+
+
+def _schema_usable(conn: Connection) -> bool:
+    """PostgreSQL: the search_path names a schema this role may use (else it has none)."""
+    return conn.exec_driver_sql("SELECT current_schema()").scalar() is not None
 
 
 def _card(row: Any) -> Card:
@@ -689,11 +702,13 @@ class Store:
             message = " ".join(str(error.orig if error.orig is not None else error).split())
             raise StoreError(f"cannot connect to the store {self.where}: {message}") from None
         try:
-            holder.exec_driver_sql(f"SELECT pg_advisory_lock({DECKS_LOCK})")
+            with self._errors():  # held too long (a class store's learner can hold it): busy
+                holder.exec_driver_sql(f"SELECT pg_advisory_lock({DECKS_LOCK})")
             holder.commit()
             self._prepare_store()
         finally:
             try:
+                holder.rollback()  # after a lock timeout the transaction is aborted
                 holder.exec_driver_sql(f"SELECT pg_advisory_unlock({DECKS_LOCK})")
                 holder.commit()
             finally:
@@ -702,6 +717,11 @@ class Store:
     def _prepare_store(self) -> None:
         try:
             with self.engine.connect() as conn:
+                if conn.dialect.name == "postgresql" and not _schema_usable(conn):
+                    raise StoreError(
+                        f"{self.where} has no schema this role may use (a class store lets in "
+                        "only its learners and instructors); ask the instructor to add you"
+                    )
                 names = migrations.applied(conn)
                 if names is None and inspect(conn).get_table_names():
                     raise StoreError(
@@ -731,6 +751,11 @@ class Store:
                 ) from None
             raise StoreError(f"cannot open the store {self.where}: {message}") from None
         except exc.DatabaseError as error:
+            if _permission_denied(error):  # a class store's learner opening a newer trainer
+                raise StoreError(
+                    f"the class store {self.where} needs upgrading to this trainer's schema, "
+                    "which your role may not do; ask the instructor to run trainer class setup"
+                ) from None
             raise self._corrupt(error) from None
 
     def _corrupt(self, error: exc.DatabaseError) -> StoreError:
@@ -777,6 +802,12 @@ class Store:
                 ) from None
             raise StoreError(f"the store {self.where} failed: {message}") from None
         except exc.DatabaseError as error:
+            if _permission_denied(error):  # the class store's privileges or row security
+                message = " ".join(str(error.orig).split())
+                raise StoreError(
+                    f"the class store {self.where} refused: {message} (a learner changes only "
+                    "their own progress; decks and the schema are the instructor's)"
+                ) from None
             raise self._corrupt(error) from None
 
     # -- locks (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers) -------------
