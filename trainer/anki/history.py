@@ -244,11 +244,11 @@ def unseen(answers: Iterable[AnkiAnswer], logged: Logged) -> list[TimedAnswer]:
     missing: list[TimedAnswer] = []
     for answer in answers:
         found = by_card.get(answer.card_id)
-        if found is None:
-            pairs = sorted(logged.get(answer.card_id, ()))
+        if found is None and answer.card_id in logged:
+            pairs = sorted(logged[answer.card_id])
             found = ([ms for ms, _ in pairs], [e for _, e in pairs], [False] * len(pairs))
             by_card[answer.card_id] = found
-        if not _claim(found, answer.at_ms, answer.ease):
+        if found is None or not _claim(found, answer.at_ms, answer.ease):
             at = _EPOCH + timedelta(milliseconds=answer.at_ms)
             missing.append(
                 TimedAnswer(answer.card_id, at, trainer_grade(answer.ease), answer.answer_ms)

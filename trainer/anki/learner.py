@@ -28,8 +28,8 @@ def to_datetime(value: datetime | str) -> datetime:
 class LearnerProgress:
     """A learner's states and log for some decks' cards."""
 
-    cards: dict[str, CardProgress]  # card id -> progress (cards with a state row)
-    answers: list[LoggedAnswer]  # in log order
+    cards: dict[str, CardProgress]  # card id -> progress (the decks' cards with a state row)
+    answers: list[LoggedAnswer]  # every answer of the learner, in log order
     first_day: date | None = None  # the study day of the first answer
 
 
@@ -54,7 +54,7 @@ def epoch_ms_sql(dialect: str, column: str = "at") -> str:
 
 
 def read_progress(reader: Reader, learner: str, decks: Sequence[str]) -> LearnerProgress:
-    """The learner's card states and logged answers for the cards of `decks`."""
+    """The learner's card states for the cards of `decks`, and every logged answer."""
     lid = learner_id(reader, learner)
     if lid is None or not decks:
         return LearnerProgress({}, [])
@@ -75,16 +75,13 @@ def read_progress(reader: Reader, learner: str, decks: Sequence[str]) -> Learner
                 buried_until=to_date(buried),
                 leech=bool(leech),
             )
-    answers = [
-        LoggedAnswer(*row)
-        for row in reader.rows(
-            f"SELECT card_id, {epoch_ms_sql(reader.dialect)}, {EASE_SQL}, interval_after,"
-            f" interval_before, ef_after * 10, answer_ms, {REVLOG_KIND_SQL}"
-            " FROM reviews WHERE learner_id = :learner_id",
-            params,
-        )
-        if row[0].startswith(prefixes)
-    ]
+    # Every answer of the learner: the export keeps those to the cards it writes.
+    answers: list[LoggedAnswer] = reader.rows(
+        f"SELECT card_id, {epoch_ms_sql(reader.dialect)}, {EASE_SQL}, interval_after,"
+        f" interval_before, ef_after * 10, answer_ms, {REVLOG_KIND_SQL}"
+        " FROM reviews WHERE learner_id = :learner_id",
+        params,
+    )
     first = to_date(
         scalar(reader, "SELECT min(day) FROM reviews WHERE learner_id = :learner_id", params)
     )

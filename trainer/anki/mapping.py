@@ -42,7 +42,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import NamedTuple
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from trainer.model import CardState, Grade, ReviewKind
@@ -165,17 +165,10 @@ REVLOG_KIND_SQL = (
 MAX_ANSWER_MS = 2**32 - 1
 
 
-class LoggedAnswer(NamedTuple):
-    """One answer of trainer's log in Anki's terms (a tuple: a million of them)."""
-
-    card_id: str
-    at_ms: int  # the answer's time, ms since the epoch
-    ease: int  # anki_ease of its grade
-    ivl: int  # the interval after it
-    last_ivl: int  # the interval before it
-    factor: int  # the E-Factor after it, x 10
-    answer_ms: int
-    type: int  # its revlog kind (REVLOG_KIND_SQL)
+LoggedAnswer = tuple[str, int, int, int, int, int, int, int]
+"""One answer of trainer's log in Anki's terms, as the query gives it (a plain tuple: a
+million of them): card id, time (ms since the epoch), Anki's button, interval after,
+interval before, E-Factor after x 10, answer time (ms), revlog kind."""
 
 
 def revlog_rows(
@@ -189,7 +182,9 @@ def revlog_rows(
     """
     rows: list[tuple[int, int, int, int, int, int, int, int, int]] = []
     last_id = -1
-    for card_id, at_ms, ease, ivl, last_ivl, factor, answer_ms, kind in sorted(answers, key=_at_ms):
+    for card_id, at_ms, ease, ivl, last_ivl, factor, answer_ms, kind in sorted(
+        answers, key=itemgetter(1)
+    ):
         cid = card_ids.get(card_id)
         if cid is None:
             continue
@@ -199,10 +194,6 @@ def revlog_rows(
         )
         rows.append((last_id, cid, -1, ease, ivl, last_ivl, factor, taken, kind))
     return rows
-
-
-def _at_ms(answer: LoggedAnswer) -> int:
-    return answer.at_ms
 
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)

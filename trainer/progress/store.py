@@ -572,7 +572,10 @@ def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> 
         conn.execute(insert(table), rows)
         return
     names = list(rows[0])
-    processors = [table.c[name].type.bind_processor(conn.dialect) for name in names]
+    dialect = conn.dialect
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    ]
     columns = ", ".join(names)
     sql = f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join('?' * len(names))})"
     pairs = list(zip(names, processors, strict=True))
@@ -1175,7 +1178,7 @@ class Store:
                         current[card_id] = (_state(*columns), bool(leech))
             for answer in mine:
                 logged.setdefault(answer.card_id, []).append(
-                    (answer.at, day_of(answer.at), Grade(answer.grade), answer.answer_ms)
+                    (answer.at, day_of(answer.at), answer.grade, answer.answer_ms)
                 )
             replayed: list[Review] = []
             finals: dict[str, dict[str, Any]] = {}
