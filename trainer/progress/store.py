@@ -10,7 +10,8 @@ the migrations themselves are in trainer.progress.migrations):
   where it comes from, the content hash of the file last synced).
 - cards: one row per card (stable id slug/entry/direction); `retired` when its
   entry left the deck file. Text is kept so browsing needs no deck parsing.
-- learners: names of the people sharing the store.
+- learners: names of the people sharing the store (on a class store, each is also the
+  learner's PostgreSQL role: trainer.progress.classroles).
 - card_states: a learner's SM-2 state of a card (a row exists once the learner
   has graded, buried or suspended the card; no row means new).
 - reviews: the log, one row per answer, with the state before and after, so the
