@@ -444,7 +444,10 @@ def _sqlite_engine_events(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see below)
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        # FULL: every commit syncs the write-ahead log to disk before it returns, so an
+        # answer the quiz has saved survives a power cut (NORMAL only syncs at checkpoints:
+        # the last commits could be lost). Anki commits the same way (WAL, FULL).
+        cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         # Keep more pages cached: aggregate queries (trainer stats) read a few hundred
         # thousand index entries, and the default cache is 2 MB. An upper bound: only pages
