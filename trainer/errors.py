@@ -75,3 +75,7 @@ class SchedulerSettingsError(TrainerError):
 
 class NotEnoughReviewsError(TrainerError):
     """The learner's log has too few reviews for what was asked (fitting, evaluating)."""
+
+
+class ClassError(TrainerError):
+    """A class store command cannot be done: not PostgreSQL, not set up, a bad name, no right."""

@@ -57,6 +57,7 @@ def import_anki(app: AppContext, file: Path, as_deck: Path | None, dry_run: bool
     from trainer.errors import AnkiPackageError
 
     store = app.open_store()
+    app.learner_to_answer()  # a class store: answers go only into one's own log
     reader = app.read_store()
     if as_deck is not None:
         from trainer.decks.authoring import refuse_existing

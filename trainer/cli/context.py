@@ -15,6 +15,7 @@ from trainer import paths
 
 if TYPE_CHECKING:
     from trainer.model import Deck
+    from trainer.progress.classroles import Signin
     from trainer.progress.readers import Reader
     from trainer.progress.store import Store
     from trainer.settings import Settings
@@ -26,7 +27,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 @dataclass
 class AppContext:
     db: str | None
-    learner: str
+    learner: str  # on a class store (PostgreSQL), the connection's learner once it is open
+    learner_given: bool = True  # --learner or TRAINER_LEARNER, not the user-name default
+    signin: Signin | None = field(default=None, init=False)  # who we are in a class store
     _store: Store | None = field(default=None, init=False, repr=False)
     _reader: Reader | None = field(default=None, init=False, repr=False)
 
@@ -67,12 +70,42 @@ class AppContext:
         ctx = click.get_current_context(silent=True)
         if ctx is not None:
             ctx.call_on_close(self.close_store)
+        if store.engine.dialect.name == "postgresql":
+            from trainer.progress.classroles import Standing, learner_for, signin
+
+            self.signin = signin(store.engine)
+            if self.signin is not None:
+                self.learner = learner_for(
+                    self.signin, self.learner, explicit=self.learner_given, answering=False
+                )
+                if self.signin.standing in (Standing.LEARNER, Standing.OUTSIDER):
+                    return store  # the decks are the instructor's: a learner only reads them
         sources = [DeckSource(path, bundled=True) for path in bundled_deck_files()]
         sources += [DeckSource(path, bundled=False) for path in store.registered_paths()]
         report = store.sync_decks(sources)
         for problem in report.problems:
             click.echo(f"Warning: {problem}", err=True)
         return store
+
+    def learner_to_read(self, name: str | None) -> str:
+        """Whose progress a reading command shows: `name` (a command's own --learner) or ours.
+
+        On a class store a learner may name only themselves (ClassError otherwise).
+        """
+        if name is None or self.signin is None:
+            return name or self.learner
+        from trainer.progress.classroles import learner_for
+
+        return learner_for(self.signin, name, explicit=True, answering=False)
+
+    def learner_to_answer(self) -> str:
+        """The learner who answers (trainer quiz): on a class store, only a learner's own role."""
+        self.open_store()
+        if self.signin is None:
+            return self.learner
+        from trainer.progress.classroles import learner_for
+
+        return learner_for(self.signin, self.learner, explicit=self.learner_given, answering=True)
 
     def read_store(self) -> Reader:
         """A plain-SQL reader of the store, for commands that only read (status, stats).

@@ -444,12 +444,13 @@ def quiz(
     from trainer.ui import quiz as ui
 
     store = app.open_store()
+    learner = app.learner_to_answer()  # a class store's instructor may not answer
     slugs = _deck_slugs(store, decks)
     day = app.today()
     limits = _limits(app, new_limit, review_limit)
     session = Session.start(
         store,
-        learner=app.learner,
+        learner=learner,
         decks=slugs,
         day=day,
         limits=limits,
