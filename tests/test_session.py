@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from trainer.model import Card, CardState, Direction, Grade, Review, ReviewKind
+from trainer.progress.streaks import streak_of
 from trainer.scheduling import sm2
 from trainer.session import (
     Item,
@@ -18,7 +19,6 @@ from trainer.session import (
     Session,
     SessionOver,
     build_queue,
-    current_streak,
 )
 
 DAY = date(2026, 3, 2)
@@ -511,7 +511,7 @@ def test_summary_of_an_empty_session() -> None:
 )
 def test_current_streak(offsets: list[int], streak: int) -> None:
     days = [DAY - timedelta(days=o) for o in offsets]
-    assert current_streak(days, DAY) == streak
+    assert streak_of(sorted(days), DAY).current == streak
 
 
 def test_siblings_of_due_cards_do_not_eat_the_new_card_limit() -> None:

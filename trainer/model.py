@@ -27,6 +27,13 @@ class Source(StrEnum):
     AUTHORED = "authored"  # written by the trainer authors (or an instructor)
 
 
+PASS_GRADE = 3  # an answer graded 3 or more passed (a successful repetition in SM-2)
+MATURE_INTERVAL = 21  # days: Anki's line between young and mature cards (and reviews)
+LEARNED_REPS = 2  # n >= 2 successful repetitions in a row: past SM-2's 6-day step ("review")
+EF_START = 250  # SM-2's E-Factor of a card never graded: 2.50, in hundredths
+EF_MIN = 130  # SM-2's lowest E-Factor: 1.30, in hundredths
+
+
 class Grade(IntEnum):
     """SM-2 quality of response, 0-5, as Woźniak defines it."""
 
@@ -40,7 +47,7 @@ class Grade(IntEnum):
     @property
     def passed(self) -> bool:
         """SM-2 counts 3 and above as a successful repetition."""
-        return self >= Grade.HARD
+        return self >= PASS_GRADE
 
 
 class CardStatus(StrEnum):
@@ -135,7 +142,7 @@ class CardState:
     """
 
     n: int = 0
-    ef: int = 250
+    ef: int = EF_START
     interval: int = 0
     due: date | None = None
     lapses: int = 0

@@ -206,17 +206,6 @@ def build_queue(
     return queue
 
 
-def current_streak(days: Iterable[date], today: date) -> int:
-    """Study days in a row with an answer, ending today (or yesterday if today has none yet)."""
-    studied = set(days)
-    day = today if today in studied else today - timedelta(days=1)
-    streak = 0
-    while day in studied:
-        streak += 1
-        day -= timedelta(days=1)
-    return streak
-
-
 def plan_day(
     store: QueueSource,
     *,

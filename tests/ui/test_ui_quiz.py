@@ -12,6 +12,7 @@ from trainer.model import Card, CardState, Direction, Grade, Review, ReviewKind
 from trainer.scheduling import sm2
 from trainer.session import Item, Progress, Summary
 from trainer.ui import quiz as ui
+from trainer.ui.format import duration
 
 DAY = date(2026, 3, 2)
 TITLE = "A–E: Foundational Terms"
@@ -265,7 +266,7 @@ def test_format_interval(days: int, text: str) -> None:
     ("seconds", "text"), [(0, "0s"), (59, "59s"), (61, "1m 01s"), (3725, "1h 02m"), (-5, "0s")]
 )
 def test_format_duration(seconds: int, text: str) -> None:
-    assert ui.format_duration(seconds) == text
+    assert duration(seconds, short=True) == text
 
 
 def test_empty_day_line_when_due_cards_wait() -> None:

@@ -38,9 +38,7 @@ import hashlib
 import html
 import itertools
 import json
-import os
 import re
-import secrets
 import sqlite3
 import tempfile
 import unicodedata
@@ -62,6 +60,7 @@ from trainer.anki.mapping import (
 )
 from trainer.decks.cards import reverse_prompt
 from trainer.errors import ExportError
+from trainer.files import atomic_write
 from trainer.model import Deck, Entry
 
 if TYPE_CHECKING:
@@ -450,16 +449,10 @@ def _write_package(
         except (OSError, sqlite3.Error) as error:
             raise _temp_error(scratch, error) from error
 
-        # A hidden temporary name in the output folder (same file system: the rename is
-        # atomic), created like any new file so the user's umask decides its mode.
-        tmp_path = out_dir / f".{target.name}.{secrets.token_hex(4)}.tmp"
-        try:
-            fd = os.open(tmp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        except OSError as error:
-            raise _write_error(out_dir, error) from error
+        # Created like any new file, so the user's umask decides its mode.
         try:
             with (
-                os.fdopen(fd, "wb") as handle,
+                atomic_write(target, binary=True) as handle,
                 zipfile.ZipFile(
                     handle, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=_ZIP_LEVEL
                 ) as package,
@@ -469,13 +462,8 @@ def _write_package(
                     info = zipfile.ZipInfo(name, date_time=when)
                     info.compress_type = zipfile.ZIP_DEFLATED
                     package.writestr(info, data, compresslevel=_ZIP_LEVEL)
-            os.replace(tmp_path, target)
         except OSError as error:
-            tmp_path.unlink(missing_ok=True)
             raise _write_error(out_dir, error) from error
-        except BaseException:
-            tmp_path.unlink(missing_ok=True)
-            raise
 
     return ExportResult(
         path=target,

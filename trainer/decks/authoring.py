@@ -6,15 +6,14 @@ drawn from the `random.Random` the caller passes.
 
 from __future__ import annotations
 
-import os
 import random
-import tempfile
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from trainer.decks.format import ANKI_ID_MAX, ANKI_ID_MIN, deck_to_toml, slug_problem, slugify
 from trainer.errors import AuthoringError, UnknownDeckError
+from trainer.files import atomic_write
 from trainer.model import Deck, Entry
 
 
@@ -143,16 +142,13 @@ def write_text(path: Path, text: str, *, force: bool = False) -> None:
     folder = path.parent
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
         raise AuthoringError(f"cannot write to {folder}: {error.strerror}") from error
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+        # 0644 whatever the umask: a deck file is meant to be shared
+        with atomic_write(path, newline="\n", mode=0o644) as out:
             out.write(text)
-        os.chmod(temp, 0o644)  # mkstemp makes it private; a deck file is meant to be shared
-        os.replace(temp, path)
     except OSError as error:
-        Path(temp).unlink(missing_ok=True)
         raise AuthoringError(f"cannot write {path}: {error.strerror}") from error
 
 

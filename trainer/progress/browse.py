@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from trainer.model import CardListing, Direction
+from trainer.model import LEARNED_REPS, CardListing, Direction
 from trainer.progress.readers import Reader, learner_id, scalar
 from trainer.progress.states import state_of, state_sql
 
 #: The states of `trainer cards --state`, in the order the summary lists them.
 STATES = ("new", "learning", "review", "suspended", "retired")
 
-# learning: graded, fewer than 2 successful repetitions in a row; review: 2 or more.
+# learning: graded, fewer than LEARNED_REPS successful repetitions in a row; review: more.
 STATE_SQL = (
     "CASE WHEN c.retired THEN 'retired' WHEN s.suspended THEN 'suspended'"
-    " WHEN s.due IS NULL THEN 'new' WHEN s.n < 2 THEN 'learning' ELSE 'review' END"
+    f" WHEN s.due IS NULL THEN 'new' WHEN s.n < {LEARNED_REPS} THEN 'learning' ELSE 'review' END"
 )
 JOIN_STATES = "LEFT JOIN card_states s ON s.card_id = c.id AND s.learner_id = :learner_id"
 COLUMNS = (

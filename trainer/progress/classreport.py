@@ -30,8 +30,6 @@ re-drill repeats are left out) in the period.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,8 +40,10 @@ from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlalchemy.engine import Connection, Engine
 
 from trainer.errors import ExportError
+from trainer.files import atomic_write
+from trainer.model import LEARNED_REPS, MATURE_INTERVAL, PASS_GRADE
 from trainer.progress.readers import EngineReader
-from trainer.progress.stats import LEARNED_REPS, MATURE_INTERVAL, Share, deck_slugs, streak_of
+from trainer.progress.stats import Share, deck_slugs, streak_of
 from trainer.progress.store import CardRow, CardStateRow, LearnerRow, ReviewRow
 
 HARDEST_LIMIT = 10  # entries in each hardest list
@@ -152,7 +152,7 @@ def _report(
             R.day,
             func.count(),
             _count(R.kind == "review"),
-            _count(and_(R.kind == "review", R.grade >= 3)),
+            _count(and_(R.kind == "review", R.grade >= PASS_GRADE)),
         )
         .where(R.day <= today, R.card_id.in_(deck_cards))
         .group_by(R.learner_id, R.day)
@@ -267,7 +267,7 @@ def _entries(
     answer_rows = {
         (deck, entry): (answers, passed)
         for deck, entry, answers, passed in conn.execute(
-            select(*entry_key, func.count(), _count(R.grade >= 3))
+            select(*entry_key, func.count(), _count(R.grade >= PASS_GRADE))
             .select_from(R.__table__.join(C.__table__, C.id == R.card_id))
             .where(*in_period, R.kind != "redrill", C.retired == false())
             .group_by(*entry_key)
@@ -380,20 +380,11 @@ def write_csv(report: ClassReport, path: Path) -> None:
     """
     path = Path(path)
     try:
-        fd, temporary = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else "."
-        )
-    except OSError as error:
-        raise ExportError(f"cannot write {path}: {error.strerror}") from None
-    try:
-        with open(fd, "w", encoding="utf-8-sig", newline="") as handle:
+        with atomic_write(path, encoding="utf-8-sig", newline="", mode=0o644) as handle:
             writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
             writer.writeheader()
             for row in report.learners:
                 record = learner_record(row, report.cards)
                 writer.writerow({k: "" if v is None else v for k, v in record.items()})
-        os.chmod(temporary, 0o644)  # as a plain new file (mkstemp makes it 0600)
-        os.replace(temporary, path)
     except OSError as error:
-        Path(temporary).unlink(missing_ok=True)
         raise ExportError(f"cannot write {path}: {error.strerror}") from None

@@ -34,8 +34,9 @@ if TYPE_CHECKING:
 
 Params = Mapping[str, Any]
 
-BUSY_TIMEOUT_MS = 10_000  # as trainer.progress.store: wait for a writer's lock this long
-CACHE_KIB = 16 * 1024  # as trainer.progress.store: aggregate queries read many index pages
+# Every connection to a store, reading here or writing in trainer.progress.store:
+BUSY_TIMEOUT_MS = 10_000  # a second process on the same file waits this long for the lock
+CACHE_KIB = 16 * 1024  # SQLite page cache per connection (default 2 MB): aggregates read many pages
 
 
 class Reader(Protocol):

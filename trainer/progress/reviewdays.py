@@ -26,13 +26,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from trainer.model import MATURE_INTERVAL, PASS_GRADE
+
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
 
 TABLE = "review_days"
 KEY = ("learner_id", "day", "deck_slug")
-PASS_GRADE = 3  # an answer graded 3 or more passed
-MATURE_INTERVAL = 21  # days: a review of a card with a longer interval is a mature one
 GRADES = range(6)
 
 #: The counter columns, in table order (after the key).

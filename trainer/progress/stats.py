@@ -62,16 +62,14 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from trainer.errors import UnknownDeckError
+from trainer.model import EF_MIN, LEARNED_REPS, MATURE_INTERVAL, PASS_GRADE
 from trainer.progress.readers import Reader, in_params, learner_id, one, scalar, to_date
 from trainer.progress.streaks import Streak, streak_of, study_days, study_streak
 
-MATURE_INTERVAL = 21  # days: Anki's line between young and mature cards
-LEARNED_REPS = 2  # n >= 2: past the 6-day step
 RETENTION_WINDOWS = (7, 30, 365)
 CALENDAR_DAYS = 365
 FORECAST_DAYS = 30
 DEFAULT_PERIOD_DAYS = 30
-EF_MIN = 130  # hundredths
 EF_BIN = 10  # hundredths: bins of 0.1
 TROUBLE_LIMIT = 10
 QUARTER_HOUR = 900  # seconds
@@ -243,7 +241,6 @@ class Stats:
 # -- queries ------------------------------------------------------------------------------
 
 Params = dict[str, Any]
-PASS_GRADE = 3  # an answer graded 3 or more passed
 
 
 def _quarter_hour(dialect: str) -> str:

@@ -101,7 +101,14 @@ from trainer.model import (
     TimedAnswer,
 )
 from trainer.progress import migrations, queue, reviewdays
-from trainer.progress.readers import EngineReader, Params, Reader, SQLiteReader
+from trainer.progress.readers import (
+    BUSY_TIMEOUT_MS,
+    CACHE_KIB,
+    EngineReader,
+    Params,
+    Reader,
+    SQLiteReader,
+)
 from trainer.progress.states import (
     AFTER,
     BEFORE,
@@ -340,8 +347,6 @@ class ReviewDayRow(Base):
 # The store: opening, answers, the queue, decks, browsing.
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-BUSY_TIMEOUT_MS = 10_000  # a second process on the same file waits this long for the lock
-SQLITE_CACHE_KIB = 16 * 1024  # page cache per connection (SQLite's default: 2 MB)
 CONNECT_TIMEOUT_S = 10  # PostgreSQL: give up on an unreachable server after this long
 DECKS_LOCK = 0x7472_6E72  # PostgreSQL advisory lock key of deck writes and migrations
 # PostgreSQL: a learner's lock is this plus the learner id (shared by answers and undo,
@@ -462,7 +467,7 @@ def _sqlite_engine_events(engine: Engine) -> None:
         # read take memory. No memory map (mmap_size): every mapped page a query touches
         # counts in the process's resident memory (trainer quiz: 77 -> 152 MB on the bench
         # store) and trainer stats was no faster with it.
-        cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+        cursor.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

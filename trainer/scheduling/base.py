@@ -26,7 +26,7 @@ class Scheduler(Protocol):
 
     @property
     def name(self) -> str:
-        """"sm2", "fsrs": what the store keeps per learner."""
+        """ "sm2", "fsrs": what the store keeps per learner."""
         ...
 
     def review(

@@ -43,12 +43,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from trainer.model import EF_MIN as EF_MIN  # the E-Factor bounds live beside CardState.ef
+from trainer.model import EF_START as EF_START
 from trainer.model import CardState, Grade, ReviewKind
 from trainer.scheduling.base import MAX_INTERVAL
 
 NAME = "sm2"
-EF_MIN = 130  # 1.30, in hundredths
-EF_START = CardState().ef  # 2.50, in hundredths: the E-Factor of a card never graded
 
 
 def next_ef(ef: int, grade: Grade) -> int:

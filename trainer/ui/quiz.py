@@ -19,6 +19,7 @@ from rich.text import Text
 from trainer.decks.answer import DiffOp, Match, Verdict
 from trainer.model import Card, CardState, Direction, Grade, Review, ReviewKind
 from trainer.session import Item, Progress, Summary
+from trainer.ui.format import duration, plural
 
 KIND_LABEL = {
     ReviewKind.LEARN: "new",
@@ -61,22 +62,6 @@ def format_interval(days: int) -> str:
     if days < 365:
         return f"{days / 30:.1f}mo"
     return f"{days / 365:.1f}y"
-
-
-def format_duration(seconds: int) -> str:
-    """Seconds as 45s, 4m 05s or 1h 02m."""
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    minutes, secs = divmod(seconds, 60)
-    if minutes < 60:
-        return f"{minutes}m {secs:02d}s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}h {minutes:02d}m"
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 def progress_line(progress: Progress) -> str:
@@ -300,7 +285,7 @@ def summary_panel(summary: Summary) -> Panel:
         table.add_row("buried", str(summary.buried))
     if summary.suspended:
         table.add_row("suspended", str(summary.suspended))
-    table.add_row("time", format_duration(summary.seconds))
+    table.add_row("time", duration(summary.seconds, short=True))
     table.add_row("streak", plural(summary.streak, "day"))
     table.add_row("due tomorrow", str(summary.due_tomorrow))
     return Panel(table, title=Text("session saved"), title_align="left", expand=False)

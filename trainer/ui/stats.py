@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from trainer.progress.stats import Bin, Share, Stats, TroubleCard
+from trainer.ui.format import duration, plural
 
 EMPTY_MESSAGE = "No answers yet: run `trainer quiz`."
 
@@ -44,18 +45,6 @@ STATE_GLYPHS = {
 # -- small helpers ----------------------------------------------------------------------------
 
 
-def duration(seconds: float) -> str:
-    """A duration for people: 45 s, 6 min 12 s, 1 h 05 min."""
-    total = round(seconds)
-    if total < 60:
-        return f"{total} s"
-    minutes, secs = divmod(total, 60)
-    if minutes < 60:
-        return f"{minutes} min {secs:02d} s"
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min"
-
-
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
 
@@ -65,10 +54,6 @@ def share_cell(share: Share) -> str:
     if not share.answers:
         return "—"
     return f"{percent(share.share)} {share.passed}/{share.answers}"
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"
 
 
 def hbar(value: int, top: int, width: int) -> str:
