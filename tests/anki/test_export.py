@@ -383,7 +383,7 @@ def test_failed_rename_leaves_old_package_and_no_temporary_file(
     def disk_full(src: object, dst: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(export_module.os, "replace", disk_full)
+    monkeypatch.setattr(os, "replace", disk_full)
     with pytest.raises(ExportError) as raised:
         export_deck(Deck("demoscene", "Other", "", 1290511213, (GAN,)), tmp_path)
     assert str(raised.value) == (
@@ -455,7 +455,7 @@ def test_permission_denied_while_creating_the_package(
             raise PermissionError(errno.EACCES, "Permission denied")
         return real_open(path, flags, mode, **kwargs)
 
-    monkeypatch.setattr(export_module.os, "open", denied)
+    monkeypatch.setattr(os, "open", denied)
     with pytest.raises(ExportError) as raised:
         export_decks([DEMO], tmp_path)
     assert str(raised.value) == (
