@@ -81,19 +81,15 @@ def cards(
         trainer cards --due --limit 20
         trainer cards --search diffusion --json
     """
-    from trainer.errors import UnknownDeckError
     from trainer.progress import browse
 
-    reader = app.read_store()
-    known = browse.active_decks(reader)
-    for slug in slugs:
-        if slug not in known:
-            raise UnknownDeckError(slug, known)
+    front = app.progress()
+    front.choose_decks(slugs)  # checked: UnknownDeckError
     if limit is None:
         limit = 0 if as_json else TABLE_LIMIT
     which = browse.CardFilter(slugs, app.today() if due else None, state, search, leeches)
     # One card more than shown tells whether there are more.
-    listings = browse.list_cards(reader, app.learner, which, limit=limit + 1 if limit else None)
+    listings = front.list_cards(app.learner, which, limit=limit + 1 if limit else None)
     more = bool(limit) and len(listings) > limit
     shown = listings[:limit] if more else listings
     if as_json:
@@ -103,7 +99,7 @@ def cards(
 
     print_rich(cards_table(shown))
     if more:
-        total = browse.count_cards(reader, app.learner, which)
+        total = front.count_cards(app.learner, which)
         click.echo(
             f"These are the first {limit} of {total} cards: --limit N shows N, --limit 0 shows all."
         )

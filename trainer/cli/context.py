@@ -16,6 +16,7 @@ from trainer import paths
 if TYPE_CHECKING:
     from trainer.model import Deck
     from trainer.progress.classroles import Signin
+    from trainer.progress.front import Progress
     from trainer.progress.readers import Reader
     from trainer.progress.store import Store
     from trainer.settings import Settings
@@ -32,6 +33,7 @@ class AppContext:
     signin: Signin | None = field(default=None, init=False)  # who we are in a class store
     _store: Store | None = field(default=None, init=False, repr=False)
     _reader: Reader | None = field(default=None, init=False, repr=False)
+    _progress: Progress | None = field(default=None, init=False, repr=False)
 
     def now(self) -> datetime:
         """The only clock in the program: commands read it here and pass it down."""
@@ -117,7 +119,7 @@ class AppContext:
         """
         if self._reader is not None:
             return self._reader
-        from trainer.progress.readers import EngineReader, fresh_sqlite_reader
+        from trainer.progress.readers import fresh_sqlite_reader
 
         reader: Reader | None = None
         target = self.store_target()
@@ -126,14 +128,23 @@ class AppContext:
 
             reader = fresh_sqlite_reader(Path(target).expanduser(), bundled_deck_files())
         if reader is None:
-            reader = EngineReader(self.open_store().engine.connect())
+            reader = self.open_store().reader()
         self._reader = reader
         ctx = click.get_current_context(silent=True)
         if ctx is not None:
             ctx.call_on_close(self.close_reader)
         return reader
 
+    def progress(self) -> Progress:
+        """The read front (trainer.progress.front) on `read_store()`: for commands that read."""
+        if self._progress is None:
+            from trainer.progress.front import Progress
+
+            self._progress = Progress(self.read_store())
+        return self._progress
+
     def close_reader(self) -> None:
+        self._progress = None
         if self._reader is not None:
             self._reader.close()
             self._reader = None

@@ -14,13 +14,13 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from trainer.cli.context import AppContext, deck_option
-from trainer.errors import UndoError, UnknownDeckError
+from trainer.errors import UndoError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
     from trainer.decks.answer import Match
     from trainer.model import Card, Direction, Entry
-    from trainer.progress.readers import Reader
     from trainer.progress.store import Store
     from trainer.session import Item, Session
 
@@ -135,41 +134,6 @@ class _Keys:
         shown = "" if char in ("\r", "\n") else char if char.isprintable() else ""
         click.echo(shown)
         return "" if char in ("\r", "\n", " ") else char
-
-
-def _deck_slugs(store: Store, wanted: Sequence[str]) -> list[str]:
-    """The --deck slugs, checked against the store's active decks.
-
-    No --deck gives [], which the store reads as every active deck.
-    """
-    if not wanted:
-        return []
-    known = [info.slug for info in store.deck_infos()]
-    for slug in wanted:
-        if slug not in known:
-            raise UnknownDeckError(slug, known)
-    return list(dict.fromkeys(wanted))
-
-
-@contextmanager
-def _reader_of(store: Store) -> Iterator[Reader]:
-    """A plain-SQL reader on the open store's engine (for trainer.progress.queue's reads)."""
-    from trainer.progress.readers import EngineReader
-
-    with store.engine.connect() as conn:
-        yield EngineReader(conn)
-
-
-def _next_due(reader: Reader, learner: str, slugs: Sequence[str], day: date) -> date | None:
-    """The first study day after `day` on which one of the learner's cards comes up.
-
-    A buried card comes up on the later of its due day and the end of its burial.
-    """
-    from trainer.progress import queue
-    from trainer.progress.readers import learner_id
-
-    lid = learner_id(reader, learner)
-    return None if lid is None else queue.next_due(reader, lid, slugs, day)
 
 
 class _Quiz:
@@ -444,7 +408,8 @@ def quiz(
 
     store = app.open_store()
     learner = app.learner_to_answer()  # a class store's instructor may not answer
-    slugs = _deck_slugs(store, decks)
+    with store.reading() as front:
+        slugs = front.choose_decks(decks)
     day = app.today()
     limits = _limits(app, new_limit, review_limit)
     session = Session.start(
@@ -459,27 +424,22 @@ def quiz(
     )
     console = Console(highlight=False)
     if session.finished:
-        done = store.done_today(app.learner, day)
-        wanted = _directions(direction)
-        new_left = sum(
-            1 for s in store.new_cards(app.learner, slugs, day) if s.card.direction in wanted
-        )
-        due_waiting = sum(
-            1 for s in store.due_cards(app.learner, slugs, day) if s.card.direction in wanted
-        )
-        with _reader_of(store) as reader:
-            next_due = _next_due(reader, app.learner, slugs, day)
+        with store.reading() as front:
+            done = front.done_today(app.learner, day)
+            waiting = front.waiting(app.learner, slugs, day, _directions(direction))
+            next_due = front.next_due(app.learner, slugs, day)
         line = ui.empty_day_line(
             today=day,
             next_due=next_due,
-            new_left=new_left,
+            new_left=waiting.new,
             new_limit_reached=done.new >= limits.new,
-            due_waiting=due_waiting,
+            due_waiting=waiting.due,
             review_limit_reached=done.reviews >= limits.reviews,
         )
         click.echo(line)  # one line, never wrapped
         return
-    infos = store.deck_infos()
+    with store.reading() as front:
+        infos = front.deck_infos()
     titles = {info.slug: info.title for info in infos}
     bundled = {path.stem: path for path in bundled_deck_files()}
     deck_files = {
@@ -510,25 +470,17 @@ def quiz(
             console.print()
         except _Hangup:
             hung_up = True
-    with _reader_of(store) as reader:
-        streak = _streak(reader, app.learner, day)
-    summary = session.summary(
-        seconds=int((app.now() - started).total_seconds()),
-        streak=streak,
-        due_tomorrow=len(store.due_cards(app.learner, slugs, day + timedelta(days=1))),
-    )
+    with store.reading() as front:
+        summary = session.summary(
+            seconds=int((app.now() - started).total_seconds()),
+            streak=front.streak(app.learner, day).current,
+            due_tomorrow=len(front.due_cards(app.learner, slugs, day + timedelta(days=1))),
+        )
     try:
         console.print(ui.summary_panel(summary))
     except OSError:
         if not hung_up:
             raise
-
-
-def _streak(reader: Reader, learner: str, day: date) -> int:
-    """The current streak (study days from the per-day totals of the log)."""
-    from trainer.progress.streaks import study_streak
-
-    return study_streak(reader, learner, day).current
 
 
 @click.command()
@@ -549,13 +501,12 @@ def status(app: AppContext, as_json: bool) -> None:
     # Plain SQL through app.read_store(): a synced SQLite store is read with the
     # standard library alone (no SQLAlchemy, no rich), so the command starts fast.
     from trainer.model import ReviewKind
-    from trainer.progress.queue import QueueReader
     from trainer.session import plan_day
 
-    reader = app.read_store()
+    front = app.progress()
     day = app.today()
     items = plan_day(
-        QueueReader(reader),
+        front,
         learner=app.learner,
         decks=[],  # every active deck
         day=day,
@@ -567,9 +518,9 @@ def status(app: AppContext, as_json: bool) -> None:
     redrill = kinds.count(ReviewKind.REDRILL)
     new = kinds.count(ReviewKind.LEARN)
     due = reviews + redrill
-    streak = _streak(reader, app.learner, day)
+    streak = front.streak(app.learner, day).current
     if as_json:
-        next_due = day if due else _next_due(reader, app.learner, [], day)
+        next_due = day if due else front.next_due(app.learner, [], day)
         payload = {
             "learner": app.learner,
             "day": day.isoformat(),
@@ -587,4 +538,6 @@ def status(app: AppContext, as_json: bool) -> None:
 
 def status_line(*, due: int, new: int, streak: int) -> str:
     """12 due · 20 new · streak 5 days (plain text: `trainer status` does not load rich)."""
-    return f"{due} due · {new} new · streak {streak} day{'' if streak == 1 else 's'}"
+    from trainer.ui.format import plural  # plain text: no rich
+
+    return f"{due} due · {new} new · streak {plural(streak, 'day')}"

@@ -41,13 +41,12 @@ def stats(
         trainer stats --deck foundational --days 7
         trainer stats --learner bob --json
     """
-    from trainer.progress.stats import compute_stats, stats_to_json
+    from trainer.progress.stats import stats_to_json
 
-    reader = app.read_store()
-    result = compute_stats(
-        reader,
+    front = app.progress()  # first: opening a class store says who is signed in
+    result = front.stats(
         learner=app.learner_to_read(learner),
-        decks=list(slugs),
+        decks=slugs,
         today=app.today(),
         tz=app.settings.timezone,
         days=days,

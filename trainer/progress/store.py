@@ -46,7 +46,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import (
     URL,
@@ -118,6 +118,9 @@ from trainer.progress.states import (
     state_values,
 )
 from trainer.scheduling import DEFAULT, Scheduler, is_leech, scheduler_for
+
+if TYPE_CHECKING:
+    from trainer.progress.front import Progress
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -1311,6 +1314,19 @@ class Store:
         """progress.queue's reads on one read connection, sharing the store's learner ids."""
         with self._read() as conn:
             yield queue.QueueReader(_queue_reader(conn), ids=self._learner_ids)
+
+    @contextmanager
+    def reading(self) -> Iterator[Progress]:
+        """The read front on one of this store's connections, for a command that also
+        writes (each use sees the answers committed before it)."""
+        from trainer.progress.front import Progress
+
+        with self._read() as conn:
+            yield Progress(_queue_reader(conn), ids=self._learner_ids)
+
+    def reader(self) -> Reader:
+        """A plain-SQL reader on a new connection of this store (the caller closes it)."""
+        return EngineReader(self.engine.connect())
 
     def redrill_cards(
         self, learner: str, decks: Sequence[str | Deck | DeckInfo] | None, day: date
