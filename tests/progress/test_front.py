@@ -48,7 +48,7 @@ def test_reads_on_the_stdlib_reader_match_the_store(tmp_path: Path) -> None:
     streak, next_due, waiting, infos = seen
     assert (streak.current, streak.longest) == (2, 2)
     assert next_due == DAY + timedelta(days=1)  # "two", graded 2: again tomorrow
-    assert waiting == Waiting(new=1, due=0)  # "three" forward is new; nothing due today
+    assert waiting == Waiting(new=1, due=1)  # "three" forward is new; "one" forward is due
     assert [info.slug for info in infos] == ["alpha", "beta"]
     assert front.streak("nobody", DAY).current == 0 and front.next_due("nobody", [], DAY) is None
     reader.close()
