@@ -27,6 +27,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
+from trainer.progress.deckfiles import REGISTERED_SQL, file_unchanged, in_place
 from trainer.progress.schema import MIGRATION_NAMES, MIGRATIONS_TABLE
 
 if TYPE_CHECKING:
@@ -193,10 +194,7 @@ def _is_fresh(reader: SQLiteReader, bundled_files: Sequence[Path]) -> bool:
     applied = {name for (name,) in reader.rows(f"SELECT name FROM {MIGRATIONS_TABLE}")}
     if applied != set(MIGRATION_NAMES):
         return False
-    registered = reader.rows(
-        "SELECT path FROM decks WHERE NOT bundled AND active AND path IS NOT NULL"
-        " ORDER BY position, slug"
-    )
+    registered = reader.rows(REGISTERED_SQL)
     sources = [(file, True) for file in bundled_files]
     sources += [(Path(file), False) for (file,) in registered if file]
     decks = {
@@ -212,13 +210,17 @@ def _is_fresh(reader: SQLiteReader, bundled_files: Sequence[Path]) -> bool:
         if known is None:
             return False
         slug, active, was_bundled, was_position, size, mtime_ns, content_hash = known
-        stat = source.stat()
-        if not (active and content_hash) or (was_bundled, was_position, size, mtime_ns) != (
-            bundled,
-            position,
-            stat.st_size,
-            stat.st_mtime_ns,
-        ):
+        unchanged = file_unchanged(
+            active=active,
+            content_hash=content_hash,
+            size=size,
+            mtime_ns=mtime_ns,
+            stat=source.stat(),
+        )
+        placed = in_place(
+            position=position, bundled=bundled, was_position=was_position, was_bundled=was_bundled
+        )
+        if not (unchanged and placed):  # sync_decks would write
             return False
         synced.add(slug)
     if any(bundled for _, bundled in sources):

@@ -43,7 +43,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -69,14 +69,11 @@ from sqlalchemy import (
     delete,
     event,
     exc,
-    false,
-    func,
     insert,
     inspect,
     make_url,
     select,
     text,
-    true,
     update,
 )
 from sqlalchemy.engine import Connection, CursorResult, Dialect, Engine
@@ -101,6 +98,9 @@ from trainer.model import (
     TimedAnswer,
 )
 from trainer.progress import migrations, queue, reviewdays
+from trainer.progress.deckfiles import REGISTERED_SQL
+from trainer.progress.deckfiles import DeckSource as DeckSource  # also for the callers of sync
+from trainer.progress.deckfiles import SyncReport as SyncReport
 from trainer.progress.readers import (
     BUSY_TIMEOUT_MS,
     CACHE_KIB,
@@ -376,27 +376,6 @@ def _new_id(result: CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
-
-
-@dataclass(frozen=True)
-class DeckSource:
-    """A deck file to sync: bundled with trainer, or registered by the learner."""
-
-    path: Path
-    bundled: bool
-
-
-@dataclass(frozen=True)
-class SyncReport:
-    """What a deck sync did."""
-
-    unchanged: tuple[str, ...] = ()  # slugs skipped: same content hash, not parsed
-    updated: tuple[str, ...] = ()  # slugs parsed and written (new or changed)
-    added_cards: int = 0
-    updated_cards: int = 0
-    retired_cards: int = 0
-    restored_cards: int = 0  # retired cards whose entry came back
-    problems: tuple[str, ...] = ()  # one line per file that could not be synced
 
 
 def _describe(path: Path | None, target: str) -> str:
@@ -1376,265 +1355,30 @@ class Store:
 
     # -- decks --------------------------------------------------------------------------
 
+    # -- decks: sync and registration live in trainer.progress.sync -------------------------
+
     def sync_decks(self, files: Sequence[DeckSource]) -> SyncReport:
-        """Bring the store's decks and cards in line with deck files, cheaply.
+        """Bring the store's decks and cards in line with deck files (`sync.sync_decks`)."""
+        from trainer.progress import sync
 
-        A file whose size and modification time (in ns) are those recorded at the
-        last sync is skipped without reading it, as make and rsync do (touch a file
-        to force a re-read); otherwise its bytes are hashed, and a file whose hash
-        matches the one stored for its path is skipped without parsing. A new or
-        changed file is parsed and
-        its cards written: new entries get new cards, edited ones keep their id
-        and so their progress, cards whose entry left the file are retired (and
-        come back with their progress if it returns). Deck position follows the
-        order of `files`. A file that cannot be read or parsed is reported in
-        `problems` and its deck left as it was. Bundled decks no longer among the
-        bundled files are deactivated.
-        """
-        from trainer.decks.format import file_hash, parse_deck
-        from trainer.errors import DeckFormatError
-
-        unchanged: list[str] = []
-        updated: list[str] = []
-        problems: list[str] = []
-        totals = {"added": 0, "updated": 0, "retired": 0, "restored": 0}
-        with self._read() as conn:
-            rows = {
-                row.path: row
-                for row in conn.execute(
-                    select(
-                        DECKS.c.slug,
-                        DECKS.c.path,
-                        DECKS.c.content_hash,
-                        DECKS.c.position,
-                        DECKS.c.active,
-                        DECKS.c.bundled,
-                        DECKS.c.file_size,
-                        DECKS.c.file_mtime_ns,
-                    )
-                )
-                if row.path is not None
-            }
-        seen_slugs: dict[str, Path] = {}
-        for position, source in enumerate(files):
-            key = str(source.path)
-            known = rows.get(key)
-            try:
-                stat = source.path.stat()
-                if (
-                    known is not None
-                    and known.active
-                    and known.content_hash
-                    and (known.file_size, known.file_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
-                ):
-                    data = None  # unchanged: not even read
-                else:
-                    data = source.path.read_bytes()
-            except OSError as error:
-                problems.append(f"{source.path}: cannot read the deck file ({error.strerror})")
-                if key in rows:  # keep the deck as it was
-                    seen_slugs.setdefault(rows[key].slug, source.path)
-                continue
-            digest = (
-                known.content_hash if data is None and known is not None else file_hash(data or b"")
-            )
-            if known is not None and known.content_hash == digest and known.active:
-                unchanged.append(known.slug)
-                seen_slugs[known.slug] = source.path
-                now = (position, source.bundled, stat.st_size, stat.st_mtime_ns)
-                if now != (known.position, known.bundled, known.file_size, known.file_mtime_ns):
-                    with self._write() as conn:
-                        conn.execute(
-                            update(DECKS)
-                            .where(DECKS.c.slug == known.slug)
-                            .values(
-                                position=position,
-                                bundled=source.bundled,
-                                file_size=stat.st_size,
-                                file_mtime_ns=stat.st_mtime_ns,
-                            )
-                        )
-                continue
-            try:
-                deck = parse_deck(source.path)
-            except DeckFormatError as error:
-                problems.append(str(error))
-                if known is not None:  # keep the deck as it was
-                    seen_slugs.setdefault(known.slug, source.path)
-                continue
-            if deck.slug in seen_slugs:
-                problems.append(
-                    f"{source.path}: deck slug {deck.slug!r} is already used by "
-                    f"{seen_slugs[deck.slug]}; give this deck another slug"
-                )
-                continue
-            seen_slugs[deck.slug] = source.path
-            with self._write() as conn:
-                counts = self._write_deck(
-                    conn, deck, source=source, digest=digest, position=position, stat=stat
-                )
-            for name, count in counts.items():
-                totals[name] += count
-            updated.append(deck.slug)
-        if any(source.bundled for source in files):
-            with self._write() as conn:
-                conn.execute(
-                    update(DECKS)
-                    .where(
-                        DECKS.c.bundled == true(),
-                        DECKS.c.active == true(),
-                        DECKS.c.slug.not_in(list(seen_slugs)),
-                    )
-                    .values(active=False)
-                )
-        return SyncReport(
-            unchanged=tuple(unchanged),
-            updated=tuple(updated),
-            added_cards=totals["added"],
-            updated_cards=totals["updated"],
-            retired_cards=totals["retired"],
-            restored_cards=totals["restored"],
-            problems=tuple(problems),
-        )
-
-    def _write_deck(
-        self,
-        conn: Connection,
-        deck: Deck,
-        *,
-        source: DeckSource,
-        digest: str,
-        position: int,
-        stat: os.stat_result | None = None,
-    ) -> dict[str, int]:
-        from trainer.decks.cards import cards_for_deck
-
-        self._lock(conn)  # PostgreSQL: one deck writer at a time
-        deck_values = {
-            "title": deck.title,
-            "description": deck.description,
-            "anki_deck_id": deck.anki_deck_id,
-            "bundled": source.bundled,
-            "path": str(source.path),
-            "active": True,
-            "content_hash": digest,
-            "position": position,
-            # Recorded only after a successful read: the next sync may then skip the file.
-            "file_size": stat.st_size if stat is not None else None,
-            "file_mtime_ns": stat.st_mtime_ns if stat is not None else None,
-        }
-        found = conn.execute(
-            update(DECKS).where(DECKS.c.slug == deck.slug).values(**deck_values)
-        ).rowcount
-        if not found:
-            conn.execute(insert(DECKS).values(slug=deck.slug, **deck_values))
-        # The file's slug changed: the deck it used to be is no longer in any file.
-        conn.execute(
-            update(DECKS)
-            .where(DECKS.c.path == str(source.path), DECKS.c.slug != deck.slug)
-            .values(active=False, path=None, content_hash="")
-        )
-        existing = {
-            row.id: row
-            for row in conn.execute(
-                select(*CARD_COLUMNS, CARDS.c.retired).where(CARDS.c.deck_slug == deck.slug)
-            )
-        }
-        counts = {"added": 0, "updated": 0, "retired": 0, "restored": 0}
-        fresh = cards_for_deck(deck)
-        for card in fresh:
-            values = {
-                "deck_slug": deck.slug,
-                "entry_id": card.entry,
-                "direction": str(card.direction),
-                "term": card.term,
-                "front": card.front,
-                "back": card.back,
-                "ord": card.ord,
-                "retired": False,
-            }
-            old = existing.get(card.id)
-            if old is None:
-                conn.execute(insert(CARDS).values(id=card.id, **values))
-                counts["added"] += 1
-                continue
-            if old.retired:
-                counts["restored"] += 1
-            elif (old.term, old.front, old.back, old.ord) != (
-                card.term,
-                card.front,
-                card.back,
-                card.ord,
-            ):
-                counts["updated"] += 1
-            else:
-                continue
-            conn.execute(update(CARDS).where(CARDS.c.id == card.id).values(**values))
-        gone = [
-            card_id
-            for card_id, row in existing.items()
-            if not row.retired and card_id not in {card.id for card in fresh}
-        ]
-        if gone:
-            conn.execute(update(CARDS).where(CARDS.c.id.in_(gone)).values(retired=True))
-            counts["retired"] = len(gone)
-        return counts
+        return sync.sync_decks(self, files)
 
     def register_deck(self, path: Path, deck: Deck) -> None:
-        """Add (or re-activate) a learner's own deck file, after the bundled and registered ones.
+        """Add (or re-activate) a learner's own deck file (`sync.register_deck`)."""
+        from trainer.progress import sync
 
-        Raises StoreError if a different active deck already uses the slug.
-        """
-        from trainer.decks.format import file_hash
-
-        path = Path(path).resolve()
-        with self._write() as conn:
-            self._lock(conn)
-            clash = conn.execute(
-                select(DECKS.c.path, DECKS.c.bundled).where(
-                    DECKS.c.slug == deck.slug, DECKS.c.active == true()
-                )
-            ).first()
-            if clash is not None and clash.path != str(path):
-                owner = "a bundled deck" if clash.bundled else f"the deck file {clash.path}"
-                raise StoreError(
-                    f"deck slug {deck.slug!r} is already used by {owner}; give {path} another slug"
-                )
-            last = conn.execute(select(func.max(DECKS.c.position))).scalar()
-            position = 0 if last is None else int(last) + 1
-            self._write_deck(
-                conn,
-                deck,
-                source=DeckSource(path, bundled=False),
-                digest=file_hash(path.read_bytes()),
-                position=position,
-                stat=path.stat(),
-            )
+        sync.register_deck(self, path, deck)
 
     def remove_deck(self, slug: str) -> bool:
-        """Stop using a registered deck (its cards and progress stay, inactive).
+        """Stop using a registered deck (`sync.remove_deck`)."""
+        from trainer.progress import sync
 
-        Returns False if no active deck has that slug. Raises StoreError for a bundled deck.
-        """
-        with self._write() as conn:
-            row = conn.execute(
-                select(DECKS.c.bundled).where(DECKS.c.slug == slug, DECKS.c.active == true())
-            ).first()
-            if row is None:
-                return False
-            if row.bundled:
-                raise StoreError(f"{slug!r} is a bundled deck and cannot be removed")
-            conn.execute(update(DECKS).where(DECKS.c.slug == slug).values(active=False))
-        return True
+        return sync.remove_deck(self, slug)
 
     def registered_paths(self) -> list[Path]:
         """Files of the active registered (non-bundled) decks, in registration order."""
         with self._read() as conn:
-            rows = conn.execute(
-                select(DECKS.c.path)
-                .where(DECKS.c.bundled == false(), DECKS.c.active == true())
-                .order_by(DECKS.c.position, DECKS.c.slug)
-            ).scalars()
+            rows = conn.execute(text(REGISTERED_SQL)).scalars()
             return [Path(path) for path in rows if path]
 
     def deck_infos(self, *, include_inactive: bool = False) -> list[DeckInfo]:
