@@ -2,11 +2,13 @@
 import inside a function counts too): which parts may import which.
 
 - Only the scheduling package names SM-2; everyone else asks a `Scheduler`.
-- SQLAlchemy only where it earns its place: the store that writes, migrations, the
-  per-day totals' backfill, class roles, the class report, and the engine reader.
+- SQLAlchemy only where it earns its place: the store that writes, the deck sync,
+  migrations, the per-day totals' backfill, class roles, the class report, and the
+  engine reader.
 - click only in the CLI (and paths.py's fallback for the data folder); rich only in
   the CLI and the screens of ui/.
-- The screens (ui/) never touch SQL: no SQLAlchemy, sqlite3, readers or the store.
+- The screens (ui/) never touch SQL: no SQLAlchemy, sqlite3, readers or the store; the
+  commands (cli/) read through the read front (trainer.progress.front), no SQL of their own.
 - The core (scheduling, decks, progress, anki, session, model) imports neither the CLI
   nor the screens.
 """
@@ -25,6 +27,7 @@ PACKAGE = Path(trainer.__file__).parent
 
 SQLALCHEMY_ALLOWED = {
     "trainer.progress.store",
+    "trainer.progress.sync",
     "trainer.progress.migrations",
     "trainer.progress.reviewdays",
     "trainer.progress.readers",
@@ -104,6 +107,14 @@ def test_seam(rule: str, allowed: tuple[str, ...], banned: tuple[str, ...]) -> N
 
 def test_the_screens_never_touch_sql() -> None:
     assert checked("ui", lambda m: within(m, ("trainer.ui",)), SQL_MODULES) == []
+
+
+def test_the_cli_reads_through_the_front() -> None:
+    """No command runs SQL of its own; only cli/context picks the reader under the front."""
+    queries = ("sqlalchemy", "sqlite3", "trainer.progress.queue", "trainer.progress.streaks")
+    assert checked("cli", lambda m: within(m, ("trainer.cli",)), queries) == []
+    others = lambda m: within(m, ("trainer.cli",)) and m != "trainer.cli.context"  # noqa: E731
+    assert checked("cli", others, ("trainer.progress.readers",)) == []
 
 
 def test_the_core_never_imports_the_cli_or_the_screens() -> None:
