@@ -30,17 +30,15 @@ from pathlib import Path
 from typing import Any
 
 from trainer.model import (
-    Card,
     DayCounts,
     DeckInfo,
-    Direction,
     ReviewKind,
     StudyCard,
 )
 from trainer.progress.readers import Reader, in_params, learner_id, scalar, to_date
-from trainer.progress.states import state_of, state_sql
+from trainer.progress.states import CARD_FIELDS, card_of, state_of, state_sql
 
-CARD_COLUMNS = "c.id, c.deck_slug, c.entry_id, c.direction, c.front, c.back, c.term, c.ord"
+CARD_COLUMNS = ", ".join(f"c.{name}" for name in CARD_FIELDS)
 STATE_COLUMNS = state_sql("s")
 
 
@@ -81,7 +79,6 @@ def _deck_filter(column: str, slugs: Sequence[str]) -> tuple[str, dict[str, Any]
 
 def _study_cards(rows: Sequence[Sequence[Any]]) -> list[StudyCard]:
     """Rows of CARD_COLUMNS then STATE_COLUMNS (state columns NULL: a new card)."""
-    directions = {direction.value: direction for direction in Direction}
     days: dict[Any, date | None] = {}  # a queue has few distinct due days
 
     def day(value: Any) -> date | None:
@@ -89,20 +86,10 @@ def _study_cards(rows: Sequence[Sequence[Any]]) -> list[StudyCard]:
             days[value] = to_date(value)
         return days[value]
 
-    out = []
-    for card_id, deck, entry, direction, front, back, term, ord_, *state in rows:
-        card = Card(
-            id=card_id,
-            deck=deck,
-            entry=entry,
-            direction=directions[direction],
-            front=front,
-            back=back,
-            term=term,
-            ord=ord_,
-        )
-        out.append(StudyCard(card=card, state=state_of(state, day=day)))
-    return out
+    split = len(CARD_FIELDS)
+    return [
+        StudyCard(card=card_of(row[:split]), state=state_of(row[split:], day=day)) for row in rows
+    ]
 
 
 def redrill_cards(reader: Reader, lid: int, decks: Sequence[str], day: date) -> list[StudyCard]:

@@ -1,4 +1,4 @@
-"""A card's scheduling state as the store keeps it: columns <-> `CardState`, written once.
+"""Cards and their scheduling state as the store keeps them: columns <-> `Card`, `CardState`.
 
 `card_states` holds the fields of STATE_FIELDS, the review log holds them twice (suffixes
 `_before` and `_after`). The store's writes and every reader (queue, browse) convert through
@@ -12,8 +12,37 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
-from trainer.model import CardState
+from trainer.model import Card, CardState, Direction
 from trainer.progress.readers import to_date
+
+#: The columns of a Card in `cards`, in order (the queue's and the store's SELECT lists).
+CARD_FIELDS: tuple[str, ...] = (
+    "id",
+    "deck_slug",
+    "entry_id",
+    "direction",
+    "front",
+    "back",
+    "term",
+    "ord",
+)
+_DIRECTIONS = {direction.value: direction for direction in Direction}
+
+
+def card_of(values: Sequence[Any]) -> Card:
+    """The Card of CARD_FIELDS' values in order."""
+    card_id, deck, entry, direction, front, back, term, ord_ = values
+    return Card(
+        id=card_id,
+        deck=deck,
+        entry=entry,
+        direction=_DIRECTIONS[direction],
+        front=front,
+        back=back,
+        term=term,
+        ord=ord_,
+    )
+
 
 #: The CardState fields that are columns of card_states (and of reviews, twice), in order.
 STATE_FIELDS: tuple[str, ...] = ("n", "ef", "interval", "due", "lapses")

@@ -89,7 +89,6 @@ from trainer.model import (
     DayCounts,
     Deck,
     DeckInfo,
-    Direction,
     Grade,
     MergeReport,
     Review,
@@ -112,7 +111,9 @@ from trainer.progress.readers import (
 from trainer.progress.states import (
     AFTER,
     BEFORE,
+    CARD_FIELDS,
     STATE_FIELDS,
+    card_of,
     logged_state,
     state_of,
     state_values,
@@ -485,16 +486,8 @@ def _schema_usable(conn: Connection) -> bool:
 
 
 def _card(row: Any) -> Card:
-    return Card(
-        id=row.id,
-        deck=row.deck_slug,
-        entry=row.entry_id,
-        direction=Direction(row.direction),
-        front=row.front,
-        back=row.back,
-        term=row.term,
-        ord=row.ord,
-    )
+    """The Card of a row that starts with CARD_COLUMNS."""
+    return card_of(row[: len(CARD_FIELDS)])
 
 
 def _slugs(decks: Sequence[str | Deck | DeckInfo] | None) -> list[str]:
@@ -637,16 +630,7 @@ def _replay(
     return reviews
 
 
-CARD_COLUMNS = (
-    CARDS.c.id,
-    CARDS.c.deck_slug,
-    CARDS.c.entry_id,
-    CARDS.c.direction,
-    CARDS.c.front,
-    CARDS.c.back,
-    CARDS.c.term,
-    CARDS.c.ord,
-)
+CARD_COLUMNS = tuple(CARDS.c[name] for name in CARD_FIELDS)
 STATE_COLUMNS = tuple(STATES.c[name] for name in STATE_FIELDS)
 
 
