@@ -23,6 +23,9 @@ BAR_WIDTH = 30
 NAME_WIDTH = 16
 
 
+SCHEDULER_LABELS = {"sm2": "SM-2", "fsrs": "FSRS"}
+
+
 def _panel(body: RenderableType, title: str) -> Panel:
     return Panel(body, title=title, title_align="left", box=box.ROUNDED, padding=(0, 1))
 
@@ -46,6 +49,7 @@ def learners_table(report: ClassReport) -> Table:
     for title in ("Answers", "Days", "Streak", "Seen", "Mature", "Retention", "Overdue"):
         table.add_column(title, justify="right", no_wrap=True, min_width=len(title))
     table.add_column("Last day", no_wrap=True, min_width=10)
+    table.add_column("Sched.", no_wrap=True)
     for row in report.learners:
         table.add_row(
             Text(row.learner),
@@ -57,6 +61,7 @@ def learners_table(report: ClassReport) -> Table:
             percent(row.retention.share),
             str(row.overdue),
             row.last_day.isoformat() if row.last_day else "—",
+            SCHEDULER_LABELS.get(row.scheduler, "?"),
         )
     return table
 
