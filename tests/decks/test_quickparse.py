@@ -180,3 +180,63 @@ def test_random_edits_of_a_good_file(edits: list[tuple[int, int, str]]) -> None:
         at = min(at, len(text))
         text = text[:at] + insert + text[at + drop :]
     agrees(text)
+
+
+CORRECTED_DECK = '''\
+slug = "tiny"
+title = "Tiny"
+description = "A deck."
+anki_deck_id = 1234567890
+
+[[entry]]
+id = "encodec"
+term = "EnCodec"
+aliases = ["Encodec"]
+definition = "A neural audio codec."
+reverse = "Meta's neural compressor for sound."
+mask = ["codec"]
+source = "glossary"
+
+[[entry.correction]]
+field = "term"
+was = "Encodec"
+now = "EnCodec"
+reason = "spelling"
+reference = """
+Défossez et al., arXiv:2210.13438
+"""
+
+[[entry]]
+id = "gan"
+term = "GAN"
+definition = "Two networks."
+source = "glossary"
+'''
+
+
+def test_reverse_mask_and_corrections_are_read_quickly_and_the_same() -> None:
+    quick = agrees(CORRECTED_DECK)
+    assert quick is not None
+    encodec, gan = quick.entries
+    assert (encodec.mask, encodec.reverse, len(encodec.corrections)) == (
+        ("codec",),
+        "Meta's neural compressor for sound.",
+        1,
+    )
+    assert encodec.corrections[0].reference == "Défossez et al., arXiv:2210.13438"
+    assert (gan.line, gan.corrections) == (24, ())
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ('field = "term"', 'field = "summary"'),
+        ('reason = "spelling"', 'reason = ""'),
+        ('was = "Encodec"\n', ""),
+        ('reason = "spelling"', 'reason = "spelling"\nwhy = "x"'),
+    ],
+)
+def test_a_bad_correction_is_left_to_the_full_parser(old: str, new: str) -> None:
+    text = CORRECTED_DECK.replace(old, new)
+    assert read_deck(text, PATH) is None
+    assert isinstance(full(text), DeckFormatError)

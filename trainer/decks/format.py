@@ -19,7 +19,7 @@ from typing import Any
 
 from trainer.decks.quickparse import read_deck
 from trainer.errors import DeckFormatError
-from trainer.model import Deck, Entry, Source
+from trainer.model import CorrectedField, Correction, Deck, Entry, Source
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TAG_RE = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
@@ -27,8 +27,22 @@ TAG_RE = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
 ANKI_ID_MIN, ANKI_ID_MAX = 1_000_000_000, 9_999_999_999  # "10 digits"
 
 DECK_KEYS = ("slug", "title", "description", "anki_deck_id")
-ENTRY_KEYS = ("id", "term", "aliases", "definition", "details", "tags", "source", "origin")
+ENTRY_KEYS = (
+    "id",
+    "term",
+    "aliases",
+    "definition",
+    "reverse",
+    "mask",
+    "details",
+    "tags",
+    "source",
+    "origin",
+    "correction",
+)
 REQUIRED_ENTRY_KEYS = ("id", "term", "definition", "source")
+#: The keys of a `[[entry.correction]]` table (`reference` is optional, `now` may be "").
+CORRECTION_KEYS = ("field", "was", "now", "reason", "reference")
 
 
 def file_hash(data: bytes) -> str:
@@ -72,6 +86,7 @@ class _Block:
 
     line: int
     keys: dict[str, int] = field(default_factory=dict)
+    corrections: list[_Block] = field(default_factory=list)  # its [[entry.correction]] tables
 
 
 @dataclass
@@ -108,6 +123,9 @@ def _scan(text: str) -> _LineMap:
                 if header.group(1) == "[[" and name == "entry":
                     current = _Block(line=number)
                     entries.append(current)
+                elif header.group(1) == "[[" and name == "entry.correction" and entries:
+                    current = _Block(line=number)
+                    entries[-1].corrections.append(current)
                 else:
                     tables.setdefault(name, number)
                     current = _Block(line=number)  # keys of an unknown table go nowhere useful
@@ -311,6 +329,9 @@ class _Validator:
                 raise self.fail(block.keys["tags"], problem)
         details = self._string(raw, "details", block, required=False)
         origin = self._string(raw, "origin", block, required=False)
+        reverse = self._string(raw, "reverse", block, required=False)
+        mask = self._strings(raw, "mask", block)
+        corrections = self._corrections(raw.get("correction", []), block)
         return Entry(
             id=entry_id,
             term=term,
@@ -320,8 +341,50 @@ class _Validator:
             tags=tags,
             source=source,
             origin=origin,
+            mask=mask,
+            reverse=reverse,
+            corrections=corrections,
             line=block.line,
         )
+
+    def _corrections(self, value: object, block: _Block) -> tuple[Correction, ...]:
+        """The entry's `[[entry.correction]]` tables: what differs from the source, and why."""
+        if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+            raise self.fail(
+                block.keys.get("correction", block.line),
+                "'correction' must be an array of tables: write each one under "
+                "`[[entry.correction]]` after the entry's own keys",
+            )
+        found: list[Correction] = []
+        for index, raw in enumerate(value):
+            where = block.corrections[index] if index < len(block.corrections) else block
+            for key in raw:
+                if key not in CORRECTION_KEYS:
+                    raise self.fail(
+                        where.keys.get(key, where.line),
+                        _unknown(key, "correction", CORRECTION_KEYS),
+                    )
+            for key in ("field", "was", "now", "reason"):
+                if key not in raw:
+                    raise self.fail(where.line, f"correction is missing '{key}'; add `{key} = ...`")
+            field_name = self._string(raw, "field", where, one_line=True)
+            try:
+                corrected = CorrectedField(field_name)
+            except ValueError:
+                raise self.fail(
+                    where.keys["field"],
+                    f'bad correction field {field_name!r}: use "term", "definition" or "details"',
+                ) from None
+            found.append(
+                Correction(
+                    field=corrected,
+                    was=self._string(raw, "was", where),
+                    now=self._string(raw, "now", where, required=False),
+                    reason=self._string(raw, "reason", where, one_line=True),
+                    reference=self._string(raw, "reference", where, required=False),
+                )
+            )
+        return tuple(found)
 
     def _string(
         self,
@@ -396,6 +459,10 @@ def deck_to_toml(deck: Deck) -> str:
         if entry.aliases:
             out.append(f"aliases = {_array(entry.aliases)}")
         out.append(f"definition = {_text(entry.definition)}")
+        if entry.reverse:
+            out.append(f"reverse = {_text(entry.reverse)}")
+        if entry.mask:
+            out.append(f"mask = {_array(entry.mask)}")
         if entry.details:
             out.append(f"details = {_text(entry.details)}")
         if entry.tags:
@@ -403,6 +470,13 @@ def deck_to_toml(deck: Deck) -> str:
         out.append(f"source = {_basic(entry.source.value)}")
         if entry.origin:
             out.append(f"origin = {_text(entry.origin)}")
+        for correction in entry.corrections:
+            out += ["", "[[entry.correction]]", f"field = {_basic(correction.field.value)}"]
+            out.append(f"was = {_text(correction.was)}")
+            out.append(f"now = {_text(correction.now)}")
+            out.append(f"reason = {_basic(correction.reason)}")
+            if correction.reference:
+                out.append(f"reference = {_text(correction.reference)}")
     return "\n".join(out) + "\n"
 
 

@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from trainer.model import Deck, Entry, Source
+from trainer.model import CorrectedField, Correction, Deck, Entry, Source
 
 # Basic strings: no control character but tab, escapes limited to the short ones
 # (\uXXXX and friends are left to tomllib, which checks their code points).
@@ -37,7 +37,8 @@ _COMMENT = r"(?:\#[^\x00-\x08\x0a-\x1f\x7f]*)?"
 # One line of the file, or one `key = """..."""` over several: 1 the whole text matched,
 # 2 key, then one of 3 string (quoted), 4 integer, 5 array (bracketed), 6 multi-line
 # string (with its opening quotes and first newline, which is not part of it; no
-# backslash in it, and no quote right before or after its closing quotes), 7 `[[entry]]`.
+# backslash in it, and no quote right before or after its closing quotes), 7 `[[entry]]`,
+# 8 `[[entry.correction]]` (a table of the entry above).
 # Each value group is non-empty when it matched, so findall's "" means "not this one".
 _LINE = re.compile(
     rf"""([ \t]*(?:
@@ -48,6 +49,7 @@ _LINE = re.compile(
           | (\"\"\"\n{_BODY}(?:"{{1,2}}{_BODY_CHAR}+)*)\"\"\"(?!")
         )
       | (\[\[entry\]\])
+      | (\[\[entry\.correction\]\])
     )?[ \t]*{_COMMENT}\n)""",
     re.VERBOSE,
 )
@@ -62,8 +64,10 @@ ANKI_ID_MIN, ANKI_ID_MAX = 1_000_000_000, 9_999_999_999
 _DECK_STRINGS = frozenset({"slug", "title", "description"})
 _DECK_NUMBERS = frozenset({"anki_deck_id"})
 _NO_KEYS: frozenset[str] = frozenset()
-_ENTRY_STRINGS = frozenset({"id", "term", "definition", "details", "source", "origin"})
-_ENTRY_LISTS = frozenset({"aliases", "tags"})
+_ENTRY_STRINGS = frozenset({"id", "term", "definition", "details", "source", "origin", "reverse"})
+_ENTRY_LISTS = frozenset({"aliases", "tags", "mask"})
+_CORRECTION_STRINGS = frozenset({"field", "was", "now", "reason", "reference"})
+_FIELDS = {field.value: field for field in CorrectedField}
 _SOURCES = {source.value: source for source in Source}
 
 
@@ -83,7 +87,7 @@ def read_deck(text: str, path: Path) -> Deck | None:
     table = top
     strings, lists, numbers = _DECK_STRINGS, _NO_KEYS, _DECK_NUMBERS  # the keys of each kind
     line = 1
-    for whole, key, string, number, array, multiline, entry in found:
+    for whole, key, string, number, array, multiline, entry, correction in found:
         if key:
             if key in table:
                 return None  # a duplicate key: TOML forbids it, tomllib says where
@@ -113,6 +117,12 @@ def read_deck(text: str, path: Path) -> Deck | None:
             table = {}
             entries.append((line, table))
             strings, lists, numbers = _ENTRY_STRINGS, _ENTRY_LISTS, _NO_KEYS
+        elif correction:
+            if not entries:
+                return None
+            table = {}
+            entries[-1][1].setdefault("correction", []).append(table)
+            strings, lists, numbers = _CORRECTION_STRINGS, _NO_KEYS, _NO_KEYS
         line += 1
     return _deck(top, entries, path)
 
@@ -162,11 +172,15 @@ def _entry(raw: dict[str, Any], line: int) -> Entry | None:
         return None
     aliases = _items(raw["aliases"]) if "aliases" in raw else ()
     tags = _items(raw["tags"]) if "tags" in raw else ()
-    if aliases is None or tags is None:
+    mask = _items(raw["mask"]) if "mask" in raw else ()
+    if aliases is None or tags is None or mask is None:
         return None
     for tag in tags:
         if not _TAG_RE.fullmatch(tag):
             return None
+    corrections = _corrections(raw.get("correction", []))
+    if corrections is None:
+        return None
     return Entry(
         id=entry_id,
         term=term,
@@ -176,8 +190,28 @@ def _entry(raw: dict[str, Any], line: int) -> Entry | None:
         tags=tags,
         source=source,
         origin=raw["origin"].strip() if "origin" in raw else "",
+        mask=mask,
+        reverse=raw["reverse"].strip() if "reverse" in raw else "",
+        corrections=corrections,
         line=line,
     )
+
+
+def _corrections(tables: list[dict[str, str]]) -> tuple[Correction, ...] | None:
+    """The entry's correction tables; None if one breaks a rule of the full parser."""
+    found: list[Correction] = []
+    for table in tables:
+        try:
+            field, was = _FIELDS.get(table["field"].strip()), table["was"].strip()
+            now, reason = table["now"].strip(), table["reason"].strip()
+        except KeyError:
+            return None
+        if field is None or "\n" in table["field"].strip() or not was:
+            return None
+        if not reason or "\n" in reason:
+            return None
+        found.append(Correction(field, was, now, reason, table.get("reference", "").strip()))
+    return tuple(found)
 
 
 def _items(value: list[str]) -> tuple[str, ...] | None:
