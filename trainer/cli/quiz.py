@@ -276,7 +276,12 @@ class _Quiz:
         )
         suggested = match.suggested_grade if match is not None else None
         self.console.print(
-            ui.grade_prompt(self.session.preview(), width=self.console.width, suggested=suggested)
+            ui.grade_prompt(
+                self.session.preview(),
+                width=self.console.width,
+                suggested=suggested,
+                labels=ui.grade_labels(self.session.scheduler.name),
+            )
         )
         while True:
             key = self.keys.key("grade › ")
@@ -332,7 +337,7 @@ class _Quiz:
         if key == "q":
             raise _Quit()
         if key == "?":
-            self.console.print(ui.help_panel())
+            self.console.print(ui.help_panel(self.session.scheduler.name))
             return False
         if key == "e":
             from trainer.decks.cards import forward_back
@@ -455,7 +460,7 @@ def quiz(
         limits=limits,
         directions=_directions(direction),
         rng=random.Random(seed),
-        scheduler=store.scheduler,
+        scheduler=store.use_learner_scheduler(learner),
     )
     console = Console(highlight=False)
     if session.finished:

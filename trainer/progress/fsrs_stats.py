@@ -98,7 +98,8 @@ def fsrs_stats(
         remembered=remembered,
         retrievability=tuple(Bucket(i / 10, (i + 1) / 10, n) for i, n in enumerate(r_bins)),
         stability=tuple(
-            Bucket(low, high, n) for low, high, n in zip(STABILITY_RANGES, ends, s_bins, strict=True)
+            Bucket(low, high, n)
+            for low, high, n in zip(STABILITY_RANGES, ends, s_bins, strict=True)
         ),
         difficulty=tuple(Bucket(i + 1, i + 2, n) for i, n in enumerate(d_bins)),
     )

@@ -30,6 +30,7 @@ from trainer.scheduling.fsrs import (
     default_parameters,
     fill_parameters,
 )
+from trainer.scheduling.simulate import Habits
 
 if TYPE_CHECKING:
     from trainer.progress.store import Store
@@ -73,8 +74,8 @@ def use_fsrs(store: Store, learner: str, *, retention: float | None) -> Switch:
     if stored.name == "fsrs" and stored.parameters == config.parameters:
         store.set_scheduler(learner, config, None)  # same memory states: only the retention
         return Switch(config, 0, 0)
-    states, answers = fsrs_states(store, learner, config.parameters or default_parameters())
-    store.set_scheduler(learner, config, states)
+    states, answers, upto = fsrs_states(store, learner, config.parameters or default_parameters())
+    store.set_scheduler(learner, config, states, log_upto=upto)
     return Switch(config, len(states), answers)
 
 
@@ -85,18 +86,20 @@ def use_sm2(store: Store, learner: str) -> Switch:
     """
     stored = store.scheduler_config(learner)
     config = SchedulerConfig("sm2", stored.desired_retention, stored.parameters)
-    states, answers = store.replayed_states(learner, scheduler_for(SchedulerConfig()))
-    store.set_scheduler(learner, config, states)
+    states, answers, upto = store.replayed_states(learner, scheduler_for(SchedulerConfig()))
+    store.set_scheduler(learner, config, states, log_upto=upto)
     return Switch(config, len(states), answers)
 
 
 def fsrs_states(
     store: Store, learner: str, parameters: Sequence[float]
-) -> tuple[dict[str, CardState], int]:
-    """Each studied card's current state with the FSRS memory state of its whole log."""
+) -> tuple[dict[str, CardState], int, int]:
+    """Each studied card's current state with the FSRS memory state of its whole log;
+    the answers read and the id of the last (for `Store.set_scheduler`'s check)."""
     from trainer.scheduling.history import memory_states, review_log
 
-    log = review_log(store.log_rows(learner))
+    rows, upto = store.log_rows(learner)
+    log = review_log(rows)
     memory = memory_states(log.cards, parameters)
     states = store.card_states(learner)
     out: dict[str, CardState] = {}
@@ -104,7 +107,7 @@ def fsrs_states(
         state = states.get(card.card_id)
         if state is not None and not state.is_new:
             out[card.card_id] = replace(state, stability=stability, difficulty=difficulty)
-    return out, log.answers
+    return out, log.answers, upto
 
 
 # --- optimize ---------------------------------------------------------------------------
@@ -133,7 +136,7 @@ def optimize(
     from trainer.scheduling.history import review_log
 
     given = None if parameters is None else fill_parameters(list(parameters))
-    log = review_log(store.log_rows(learner))
+    log = review_log(store.log_rows(learner)[0])
     try:
         fit = fitting.fit(log, parameters=given)
     except NotEnoughReviewsError:
@@ -144,10 +147,10 @@ def optimize(
     if apply:
         stored = store.scheduler_config(learner)
         config = SchedulerConfig(stored.name, stored.desired_retention, chosen)
-        states = None
+        states, upto = None, None
         if stored.name == "fsrs":
-            states, _ = fsrs_states(store, learner, chosen)
-        store.set_scheduler(learner, config, states)
+            states, _, upto = fsrs_states(store, learner, chosen or default_parameters())
+        store.set_scheduler(learner, config, states, log_upto=upto)
     return Optimized(fit, chosen, given is not None, apply, fitting.MIN_ITEMS)
 
 
@@ -165,6 +168,45 @@ class Simulation:
     new_cards: int  # new cards available
     new_per_day: int
     reviews_per_day: int
+
+
+def habits(shares: Sequence[tuple[str, int, int, float]]) -> Habits:
+    """The learner's grade shares and mean answer times from (kind, grade, answers, ms)
+    groups of the log; fsrs-rs's defaults for whatever the log has no answer of."""
+    from trainer.scheduling.simulate import DEFAULT_FIRST, DEFAULT_REVIEW, DEFAULT_SECONDS
+
+    first: list[float] = [0, 0, 0, 0]
+    passed: list[float] = [0, 0, 0]
+    # answers and seconds, in DEFAULT_SECONDS' order: learn, pass, fail, re-drill
+    time: dict[str, list[float]] = {
+        "learn": [0, 0.0],
+        "pass": [0, 0.0],
+        "fail": [0, 0.0],
+        "redrill": [0, 0.0],
+    }
+    for kind, grade, count, ms in shares:
+        rating = 0 if grade < 3 else grade - 2
+        if kind == "learn":
+            first[rating] += count
+            bucket = "learn"
+        elif kind == "redrill":
+            bucket = "redrill"
+        else:
+            if rating:
+                passed[rating - 1] += count
+            bucket = "pass" if rating else "fail"
+        time[bucket][0] += count
+        time[bucket][1] += count * ms / 1000
+    s = [
+        (total / n) if n else default
+        for (n, total), default in zip(time.values(), DEFAULT_SECONDS, strict=True)
+    ]
+    f, p = first, passed
+    return Habits(
+        first_ratings=(f[0], f[1], f[2], f[3]) if sum(f) else DEFAULT_FIRST,
+        review_ratings=(p[0], p[1], p[2]) if sum(p) else DEFAULT_REVIEW,
+        seconds=(s[0], s[1], s[2], s[3]),
+    )
 
 
 def parse_retentions(text: str) -> tuple[float, ...]:
@@ -210,7 +252,7 @@ def simulate(
         )
     for retention in retentions:
         check_retention(retention)
-    log = review_log(store.log_rows(learner))
+    log = review_log(store.log_rows(learner)[0])
     if log.answers == 0:
         raise NotEnoughReviewsError(
             "no reviews to simulate from: answer some cards with `trainer quiz` first"
@@ -237,7 +279,7 @@ def simulate(
         new_per_day=new_per_day,
         reviews_per_day=reviews_per_day,
         parameters=parameters,
-        habits=store.habits(learner),
+        habits=habits(store.answer_shares(learner)),
     )
     outcomes = compare(start, days=days, retentions=retentions, seed=seed)
     return Simulation(

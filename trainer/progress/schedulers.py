@@ -36,9 +36,7 @@ def config_of(row: Any) -> SchedulerConfig:
         values = tuple(float(w) for w in json.loads(parameters)) if parameters else ()
     except (ValueError, TypeError) as exc:
         raise StoreError(f"the stored FSRS parameters are not a list of numbers ({exc})") from None
-    return SchedulerConfig(
-        str(name), None if retention is None else float(retention), values
-    )
+    return SchedulerConfig(str(name), None if retention is None else float(retention), values)
 
 
 def row_values(learner_id: int, config: SchedulerConfig) -> dict[str, Any]:

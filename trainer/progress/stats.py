@@ -62,10 +62,10 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from trainer.errors import UnknownDeckError
-from trainer.progress.readers import Reader, in_params, learner_id, one, scalar, to_date
-from trainer.progress.streaks import Streak, streak_of, study_days, study_streak
 from trainer.progress.fsrs_stats import FSRSStats, fsrs_stats, fsrs_to_json
+from trainer.progress.readers import Reader, in_params, learner_id, one, scalar, to_date
 from trainer.progress.schedulers import read_config
+from trainer.progress.streaks import Streak, streak_of, study_days, study_streak
 
 MATURE_INTERVAL = 21  # days: Anki's line between young and mature cards
 LEARNED_REPS = 2  # n >= 2: past the 6-day step

@@ -75,8 +75,7 @@ def optimize_view(result: Optimized) -> RenderableType:
     if fit is not None:
         parts.append(
             Text(
-                f"Reviews used: {fit.reviews:,} ({fit.items:,} answers predicted"
-                " from earlier ones)"
+                f"Reviews used: {fit.reviews:,} ({fit.items:,} answers predicted from earlier ones)"
             )
         )
     what = "given" if result.given else "fitted"
@@ -100,7 +99,9 @@ def optimize_view(result: Optimized) -> RenderableType:
         parts.append(table)
     elif fit is None:
         parts.append(
-            Text(f"Too few reviews to evaluate them: {result.needed} answers on a later day needed.")
+            Text(
+                f"Too few reviews to evaluate them: {result.needed} answers on a later day needed."
+            )
         )
     if result.applied:
         parts.append(Text("Stored: your FSRS now uses these parameters."))
