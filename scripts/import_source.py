@@ -284,6 +284,15 @@ CORRECTIONS: tuple[Correction, ...] = (
         "Wu, Kim and Huang, arXiv:2511.03942",
     ),
     Correction(
+        "foundational",
+        "fine-tuning",
+        "details",
+        "fine-tuning a model like AudioCraft",
+        "fine-tuning a model like MusicGen (from Meta’s AudioCraft library)",
+        "AudioCraft is a library, not a model",
+        AUDIOCRAFT,
+    ),
+    Correction(
         "models-architectures",
         "diffusion-model",
         "details",
@@ -418,15 +427,6 @@ CORRECTIONS: tuple[Correction, ...] = (
     ),
     Correction(
         "generation-inference",
-        "fine-tuning",
-        "details",
-        "fine-tuning a model like AudioCraft",
-        "fine-tuning a model like MusicGen (from Meta’s AudioCraft library)",
-        "AudioCraft is a library, not a model",
-        AUDIOCRAFT,
-    ),
-    Correction(
-        "generation-inference",
         "cfg-scale",
         "definition",
         "used in diffusion models to balance",
@@ -554,6 +554,12 @@ def build_decks(imported: GlossaryImport | None = None) -> list[Deck]:
         )
         entries = tuple(_curate(spec.slug, entry) for entry in deck.entries)
         decks.append(replace(deck, entries=entries))
+    known = {(deck.slug, entry.id) for deck in decks for entry in deck.entries}
+    for correction in CORRECTIONS:
+        if (correction.slug, correction.entry) not in known:
+            raise SystemExit(
+                f"CORRECTIONS names {correction.slug}/{correction.entry}, which is no entry"
+            )
     return decks
 
 
@@ -566,6 +572,24 @@ HEADER = (
 def rendered() -> dict[Path, str]:
     """Deck file path -> the text this script writes there."""
     return {DECKS / f"{deck.slug}.toml": HEADER + deck_to_toml(deck) for deck in build_decks()}
+
+
+def readme_table() -> str:
+    """The README's table of corrections (a test keeps the README equal to it)."""
+
+    def cell(text: str) -> str:
+        return " ".join(text.split()).replace("|", "\\|") or "—"
+
+    rows = [
+        "| entry | the source says | we say | why | reference |",
+        "|---|---|---|---|---|",
+    ]
+    for c in CORRECTIONS:
+        rows.append(
+            f"| {c.slug}/{c.entry} ({c.field}) | {cell(c.was)} | {cell(c.now)} "
+            f"| {cell(c.reason)} | {cell(c.reference)} |"
+        )
+    return "\n".join(rows) + "\n"
 
 
 def differences_from_source(path: Path) -> list[str]:

@@ -341,3 +341,9 @@ def test_every_deck_file_round_trips_through_the_writer(path: Path) -> None:
         replace(e, line=None) for e in deck.entries
     ]
     assert replace(again, entries=()) == replace(deck, entries=())
+
+
+def test_the_readme_lists_every_correction(import_source: ModuleType) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Corrections to the source\n", 1)[1].split("\n## ", 1)[0]
+    assert import_source.readme_table() in section

@@ -12,11 +12,12 @@ import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import psycopg
+import psycopg.conninfo
 import pytest
 from class_history import ALPHA, BETA, answer
 from click.testing import CliRunner, Result
@@ -34,7 +35,8 @@ NOW = "2026-11-23 12:00:00"
 TODAY = date(2026, 11, 23)
 A0F = "alpha/e0/forward"
 # Per-learner tables of the schema today (setup finds them by their learner_id column).
-PER_LEARNER = ["card_states", "deck_progress", "review_days", "reviews"]
+PER_LEARNER = ["card_states", "deck_progress", "learner_schedulers", "review_days", "reviews"]
+SECURED = f"row security on {', '.join(PER_LEARNER)} and learners."
 
 
 def libpq(url: str) -> str:
@@ -46,7 +48,7 @@ def libpq(url: str) -> str:
         "dbname": parsed.database,
         "options": parsed.query["options"],
     }
-    return " ".join(f"{key}='{value}'" for key, value in parts.items())
+    return psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in parts.items()})
 
 
 @dataclass
@@ -164,14 +166,12 @@ def test_setup_creates_the_groups_and_is_idempotent(klass: Class) -> None:
     first = setup(klass)
     ig, lg = klass.name("instructor"), klass.name("learner")
     assert first.output.splitlines() == [
-        f"Class store ready (created the roles {ig} and {lg}); row security on "
-        "card_states, deck_progress, review_days, reviews and learners."
+        f"Class store ready (created the roles {ig} and {lg}); {SECURED}"
     ]
     before = _security(klass)
     again = setup(klass)
     assert again.output.splitlines() == [
-        f"Class store ready (kept the roles {ig} and {lg}); row security on "
-        "card_states, deck_progress, review_days, reviews and learners."
+        f"Class store ready (kept the roles {ig} and {lg}); {SECURED}"
     ]
     assert _security(klass) == before
     assert klass.sql(
@@ -251,6 +251,7 @@ def test_a_learner_sees_only_their_own_progress_through_trainer(
         ["--learner", "{ann}", "quiz", "--deck", "alpha"],
         ["--learner", "{ann}", "cards", "--json"],
         ["stats", "--learner", "{ann}", "--json"],
+        ["--learner", "{ann}", "import-anki", "course.apkg"],
     ],
 )
 def test_a_learner_cannot_name_another(two: tuple[Class, str, str], args: list[str]) -> None:
@@ -302,6 +303,8 @@ def _everything(klass: Class) -> list[Any]:
 def test_direct_sql_on_a_learners_own_connection(two: tuple[Class, str, str]) -> None:
     klass, ann, bo = two
     ann_id, bo_id = _ids(klass, ann, bo)
+    # ann's own settings: a learner writes their own per-learner rows.
+    klass.sql(ann, f"INSERT INTO learner_schedulers VALUES ({ann_id}, 'fsrs', 0.9, NULL)")
     before = _everything(klass)
     for table in PER_LEARNER:
         assert klass.sql(bo, f"SELECT count(*) FROM {table}") == [(0,)], table
@@ -389,16 +392,16 @@ def test_the_instructor_reads_everyone_and_answers_for_no_one(two: tuple[Class, 
         assert theirs[A0F]["state"] != "new"
         stats = klass.run(instructor, ["stats", "--learner", bo, "--json"])
         assert json.loads(stats.output)["today"]["answers"] == 1
-    role = klass.url_of(assistant)
+    writes = [["quiz", "--deck", "alpha"], ["import-anki", "course.apkg"]]
     for instructor, who in ((None, "trainer"), (assistant, assistant)):
-        refused = klass.run(instructor, ["--learner", ann, "quiz", "--deck", "alpha"], "\n4\n")
-        assert (refused.exit_code, refused.output) == (
-            1,
-            f"Error: '{who}' is an instructor of this class store: instructors may read a "
-            "learner's progress (--learner NAME) but not answer as them; each learner studies "
-            "with their own role\n",
-        )
-    assert role
+        for args in writes:
+            refused = klass.run(instructor, ["--learner", ann, *args], "\n4\n")
+            assert (refused.exit_code, refused.output) == (
+                1,
+                f"Error: '{who}' is an instructor of this class store: instructors may read a "
+                "learner's progress (--learner NAME) but not answer as them; each learner "
+                "studies with their own role\n",
+            )
     # The database refuses the instructor group's writes to progress too.
     ann_id, _ = _ids(klass, ann, bo)
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -441,6 +444,20 @@ def test_add_learner_with_a_prompt_and_a_scram_verifier(klass: Class) -> None:
     assert login and verifier.startswith("SCRAM-SHA-256$") and "s3cret" not in verifier
     assert comment == f"trainer learner of trainer_test.{klass.prefix[:-1]}"
     assert klass.sql(cy, "SELECT name FROM learners") == [(cy,)]
+
+
+def test_a_learner_name_is_quoted_everywhere(klass: Class, tmp_path: Path) -> None:
+    """Names are untrusted: SQL in one is a name, nothing more."""
+    setup(klass)
+    nasty = klass.add("x'); DROP TABLE reviews; --\"y", tmp_path)
+    assert klass.sql(None, "SELECT count(*) FROM reviews") == [(0,)]  # still there
+    assert klass.sql(nasty, "SELECT name FROM learners") == [(nasty,)]
+    assert klass.sql(None, "SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", [nasty]) == [
+        (True,)
+    ]
+    removed = klass.run(None, ["class", "remove-learner", nasty, "--delete-progress"])
+    assert removed.exit_code == 0, removed.output
+    assert klass.sql(None, "SELECT count(*) FROM pg_roles WHERE rolname = %s", [nasty]) == [(0,)]
 
 
 @pytest.mark.parametrize(
@@ -675,7 +692,6 @@ def test_learner_for_rules() -> None:
     assert classroles.learner_for(teacher, "bo", explicit=True, answering=False) == "bo"
     with pytest.raises(ClassError):
         classroles.learner_for(teacher, "bo", explicit=True, answering=True)
-    assert datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_a_learner_holding_trainers_lock_makes_others_busy_not_stuck(

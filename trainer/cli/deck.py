@@ -71,9 +71,12 @@ def list_decks(app: AppContext, as_json: bool) -> None:
 def show_deck(app: AppContext, slug: str, as_json: bool) -> None:
     """Show one deck: every entry with its names, definition, details and reverse prompt.
 
+    An entry whose text differs from its source is marked "corrected from the
+    source", with each change, its reason and a reference.
+
     With --json: the deck's slug, title, description, entries (id, term, aliases,
-    definition, details, tags, source, origin) and cards (id, entry, direction,
-    front, back).
+    definition, details, tags, source, origin, mask, reverse, corrections) and
+    cards (id, entry, direction, front, back).
 
     Example:
 
