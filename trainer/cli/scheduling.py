@@ -151,7 +151,7 @@ def optimize(app: AppContext, apply: bool, parameters: str | None, as_json: bool
         return
     from trainer.ui.scheduling import optimize_view
 
-    print_rich(optimize_view(result))
+    print_rich(optimize_view(result), soft_wrap=True)  # the parameters stay on one line
 
 
 def _simulation_json(sim: Simulation) -> list[dict[str, Any]]:

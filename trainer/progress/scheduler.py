@@ -49,6 +49,7 @@ class Switch:
     config: SchedulerConfig
     cards: int  # card states rewritten
     answers: int  # log rows they came from
+    switched: bool = True  # False: FSRS already, only the retention changed
 
 
 def effective(config: SchedulerConfig) -> SchedulerConfig:
@@ -73,7 +74,7 @@ def use_fsrs(store: Store, learner: str, *, retention: float | None) -> Switch:
     config = SchedulerConfig("fsrs", float(retention), stored.parameters)
     if stored.name == "fsrs" and stored.parameters == config.parameters:
         store.set_scheduler(learner, config, None)  # same memory states: only the retention
-        return Switch(config, 0, 0)
+        return Switch(config, 0, 0, switched=False)
     states, answers, upto = fsrs_states(store, learner, config.parameters or default_parameters())
     store.set_scheduler(learner, config, states, log_upto=upto)
     return Switch(config, len(states), answers)

@@ -49,7 +49,6 @@ def learners_table(report: ClassReport) -> Table:
     for title in ("Answers", "Days", "Streak", "Seen", "Mature", "Retention", "Overdue"):
         table.add_column(title, justify="right", no_wrap=True, min_width=len(title))
     table.add_column("Last day", no_wrap=True, min_width=10)
-    table.add_column("Sched.", no_wrap=True)
     for row in report.learners:
         table.add_row(
             Text(row.learner),
@@ -61,7 +60,6 @@ def learners_table(report: ClassReport) -> Table:
             percent(row.retention.share),
             str(row.overdue),
             row.last_day.isoformat() if row.last_day else "—",
-            SCHEDULER_LABELS.get(row.scheduler, "?"),
         )
     return table
 
@@ -200,11 +198,28 @@ def hardest_panel(report: ClassReport) -> Panel:
     return _panel(Group(*parts), "Hardest entries")
 
 
+def schedulers_line(report: ClassReport) -> Text:
+    """Which learners use which scheduler (the table has no room for another column)."""
+    text = Text("Schedulers: ")
+    groups = [
+        (label, [row.learner for row in report.learners if row.scheduler == name])
+        for name, label in SCHEDULER_LABELS.items()
+    ]
+    shown = [(label, names) for label, names in groups if names]
+    for i, (label, names) in enumerate(shown):
+        text.append(f"{label}: ", style="bold")
+        text.append(", ".join(names))  # learner names as plain text, never markup
+        if i < len(shown) - 1:
+            text.append("; ")
+    return text
+
+
 def report_view(report: ClassReport) -> RenderableType:
     """The whole report (the caller prints EMPTY_MESSAGE when `report.empty`)."""
     return Group(
         header(report),
         learners_table(report),
+        schedulers_line(report),
         seen_panel(report),
         retention_panel(report),
         hardest_panel(report),

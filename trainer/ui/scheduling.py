@@ -55,7 +55,7 @@ def switch_line(switch: Switch) -> str:
     config = switch.config
     if config.name == "fsrs":
         assert config.desired_retention is not None
-        if not switch.cards and not switch.answers:
+        if not switch.switched:
             return f"FSRS, desired retention now {config.desired_retention:.2f}."
         return (
             f"Switched to FSRS at desired retention {config.desired_retention:.2f}: memory"
@@ -80,6 +80,7 @@ def optimize_view(result: Optimized) -> RenderableType:
         )
     what = "given" if result.given else "fitted"
     parts.append(Text(f"Parameters ({what}, Anki's format):"))
+    # one line (printed with soft wrap): it is pasted into Anki's deck options as it is
     parts.append(Text(format_parameters(result.parameters)))
     if fit is not None and fit.evaluation is not None:
         ev = fit.evaluation
