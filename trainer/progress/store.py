@@ -39,6 +39,7 @@ another session has changed since (see its docstring), so no answer is lost.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -553,28 +554,41 @@ def _review_day_values(lid: int, review: Review) -> dict[str, Any]:
     }
 
 
-def _review_values(lid: int, review: Review) -> dict[str, Any]:
-    """The reviews row of a logged answer."""
+#: The reviews columns of a logged answer, in `_review_row` order.
+REVIEW_ROW_COLUMNS = (
+    *("learner_id", "card_id", "at", "day", "grade", "kind"),
+    *("n_before", "ef_before", "interval_before", "due_before", "lapses_before"),
+    *("n_after", "ef_after", "interval_after", "due_after", "lapses_after", "answer_ms"),
+)
+
+
+def _review_row(lid: int, review: Review) -> tuple[Any, ...]:
+    """The reviews row of a logged answer, as values in REVIEW_ROW_COLUMNS order."""
     before, after = review.before, review.after
-    return {
-        "learner_id": lid,
-        "card_id": review.card_id,
-        "at": review.at,
-        "day": review.day,
-        "grade": int(review.grade),
-        "kind": str(review.kind),
-        "n_before": before.n,
-        "ef_before": before.ef,
-        "interval_before": before.interval,
-        "due_before": before.due,
-        "lapses_before": before.lapses,
-        "n_after": after.n,
-        "ef_after": after.ef,
-        "interval_after": after.interval,
-        "due_after": after.due,
-        "lapses_after": after.lapses,
-        "answer_ms": review.answer_ms,
-    }
+    return (
+        lid,
+        review.card_id,
+        review.at,
+        review.day,
+        int(review.grade),
+        str(review.kind),
+        before.n,
+        before.ef,
+        before.interval,
+        before.due,
+        before.lapses,
+        after.n,
+        after.ef,
+        after.interval,
+        after.due,
+        after.lapses,
+        review.answer_ms,
+    )
+
+
+def _review_values(lid: int, review: Review) -> dict[str, Any]:
+    """The reviews row of a logged answer, by column."""
+    return dict(zip(REVIEW_ROW_COLUMNS, _review_row(lid, review), strict=True))
 
 
 def _state_values(review: Review) -> dict[str, Any]:
@@ -593,27 +607,40 @@ def _state_values(review: Review) -> dict[str, Any]:
     return values
 
 
-def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """INSERT many rows (all with the same keys). On SQLite through the driver's
-    executemany, each value converted once by its column type's bind processor: the same
-    stored values as `conn.execute(insert(table), rows)`, without SQLAlchemy's work per
-    row (a million imported answers)."""
+def _insert_many(
+    conn: Connection, table: Table, names: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """INSERT many rows of values for the columns `names`.
+
+    On SQLite through the driver's executemany, each value converted by its column's
+    dialect bind processor (dates and times: the text `conn.execute(insert(...))` stores),
+    each distinct date once: a million imported answers without SQLAlchemy's work per row.
+    """
     if not rows:
         return
-    if conn.dialect.name != "sqlite":
-        conn.execute(insert(table), rows)
-        return
-    names = list(rows[0])
     dialect = conn.dialect
-    processors = [
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
-    ]
-    columns = ", ".join(names)
-    sql = f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join('?' * len(names))})"
-    pairs = list(zip(names, processors, strict=True))
+    if dialect.name != "sqlite":
+        conn.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
+        return
+    converters: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, name in enumerate(names):
+        column_type = table.c[name].type
+        processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is None:
+            continue
+        convert: Callable[[Any], Any] = processor
+        if isinstance(column_type, Date):
+            convert = functools.lru_cache(maxsize=4096)(processor)
+        converters.append((index, convert))
+    values: list[tuple[Any, ...]] = []
+    for row in rows:
+        converted = list(row)
+        for index, to_db in converters:
+            converted[index] = to_db(converted[index])
+        values.append(tuple(converted))
+    placeholders = ", ".join("?" * len(names))
     conn.exec_driver_sql(
-        sql,
-        [tuple(p(row[n]) if p is not None else row[n] for n, p in pairs) for row in rows],
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({placeholders})", values
     )
 
 
@@ -1253,7 +1280,7 @@ class Store:
                     delete(REVIEWS).where(REVIEWS.c.learner_id == lid, REVIEWS.c.card_id.in_(chunk))
                 )
             replayed.sort(key=lambda r: r.at)
-            _insert_many(conn, REVIEWS, [_review_values(lid, r) for r in replayed])
+            _insert_many(conn, REVIEWS, REVIEW_ROW_COLUMNS, [_review_row(lid, r) for r in replayed])
             updates = [
                 {"b_card_id": card_id, **values}
                 for card_id, values in finals.items()
@@ -1277,7 +1304,9 @@ class Store:
                 for card_id, values in finals.items()
                 if card_id not in current
             ]
-            _insert_many(conn, STATES, inserts)
+            if inserts:
+                names = tuple(inserts[0])
+                _insert_many(conn, STATES, names, [tuple(row.values()) for row in inserts])
             conn.execute(text(reviewdays.DELETE_LEARNER_SQL), {"learner_id": lid})
             reviewdays.backfill_review_days(conn, lid)
         self._learner_ids[learner] = lid
