@@ -32,7 +32,9 @@ are applied one after the other, and the last logged answer of a card is always 
 state; different learners never wait for each other), and one store-wide key for
 deck syncs and migrations. Answers and undos also hold their learner's key shared,
 which `rebuild_states` takes exclusive while it recounts the learner's review_days.
-New learners are inserted with ON CONFLICT DO NOTHING.
+New learners are inserted with ON CONFLICT DO NOTHING. On a class store the database itself
+limits each learner's role to its own rows (row-level security, trainer.progress.classroles);
+the queries here are the same for every role.
 Under that lock (or SQLite's), `Store.record` rebases an answer built on a state
 another session has changed since (see its docstring), so no answer is lost.
 """
@@ -759,7 +761,7 @@ class Store:
             if _permission_denied(error):  # a class store's learner opening a newer trainer
                 raise StoreError(
                     f"the class store {self.where} needs upgrading to this trainer's schema, "
-                    "which your role may not do; ask the instructor to run trainer class setup"
+                    "which your role may not do; ask its owner to run trainer class setup"
                 ) from None
             raise self._corrupt(error) from None
 
