@@ -25,10 +25,10 @@ from anki_helpers import anki_cards, fresh_collection, import_package, make_stor
 
 from trainer.anki.export import note_guid
 from trainer.anki.mapping import (
-    LoggedAnswer,
+    EASE_SQL,
+    REVLOG_KIND_SQL,
     anki_ease,
     collection_timing,
-    revlog_kind,
     trainer_grade,
 )
 from trainer.model import Grade, ReviewKind
@@ -156,19 +156,19 @@ def test_grades_map_both_ways() -> None:
     ],
 )
 def test_revlog_kinds(kind: ReviewKind, n_before: int, lapses_before: int, expected: int) -> None:
-    answer = LoggedAnswer(
-        "a/b/forward",
-        datetime(2026, 1, 1, tzinfo=UTC),
-        4,
-        kind,
-        n_before,
-        lapses_before,
-        1,
-        1,
-        250,
-        0,
-    )
-    assert revlog_kind(answer) == expected
+    conn = sqlite3.connect(":memory:")
+    row = conn.execute(
+        f"SELECT {REVLOG_KIND_SQL} FROM (SELECT ? AS kind, ? AS n_before, ? AS lapses_before)",
+        (kind.value, n_before, lapses_before),
+    ).fetchone()
+    assert row == (expected,)
+
+
+def test_ease_sql_is_anki_ease() -> None:
+    conn = sqlite3.connect(":memory:")
+    for grade in range(6):
+        row = conn.execute(f"SELECT {EASE_SQL} FROM (SELECT ? AS grade)", (grade,)).fetchone()
+        assert row == (anki_ease(grade),)
 
 
 def test_creation_time_is_the_first_study_day_at_the_rollover_hour() -> None:
