@@ -630,7 +630,7 @@ def test_a_learner_cannot_migrate_the_store(two: tuple[Class, str, str]) -> None
         Store.open(klass.url_of(bo))
     assert str(error.value) == (
         f"the class store {make_url(klass.url_of(bo))} needs upgrading to this trainer's "
-        "schema, which your role may not do; ask the instructor to run trainer class setup"
+        "schema, which your role may not do; ask its owner to run trainer class setup"
     )
 
 
@@ -709,3 +709,29 @@ def test_a_learner_holding_trainers_lock_makes_others_busy_not_stuck(
         "than 1 s; try again when it is done\n",
     )
     assert klass.run(bo, ["status"]).exit_code == 0
+
+
+def test_a_table_a_later_version_adds_is_closed_until_setup_secures_it(
+    two: tuple[Class, str, str],
+) -> None:
+    """Fail closed: a new table has no grants; setup then gives it row security by learner_id."""
+    klass, ann, bo = two
+    ann_id, bo_id = _ids(klass, ann, bo)
+    klass.sql(None, "CREATE TABLE learner_notes (learner_id int, note text)")
+    klass.sql(None, f"INSERT INTO learner_notes VALUES ({ann_id}, 'ann''s note')")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        klass.sql(bo, "SELECT * FROM learner_notes")
+    result = setup(klass)
+    assert "learner_notes" in result.output.splitlines()[0]
+    assert klass.sql(bo, "SELECT * FROM learner_notes") == []
+    klass.sql(bo, f"INSERT INTO learner_notes VALUES ({bo_id}, 'mine')")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        klass.sql(bo, f"INSERT INTO learner_notes VALUES ({ann_id}, 'forged')")
+    assert klass.sql(ann, "SELECT note FROM learner_notes") == [("ann's note",)]
+    # A table without learner_id that setup does not know: the instructors' only, and said so.
+    klass.sql(None, "CREATE TABLE mystery (x int)")
+    assert setup(klass).output.splitlines()[-1] == (
+        "Warning: table 'mystery' is unknown to class setup: instructors only"
+    )
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        klass.sql(bo, "SELECT * FROM mystery")
