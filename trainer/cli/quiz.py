@@ -295,7 +295,8 @@ class _Quiz:
         answer_ms = int((time.monotonic() - started) * 1000)
         with _signals_deferred():
             review = self.session.answer(grade, now=self.app.now(), answer_ms=answer_ms)
-        if grade < 4:
+        scheduler = self.session.scheduler
+        if scheduler.in_redrill(grade):
             self.say(f"{int(grade)} {ui.GRADE_LABEL[grade]}: back in today's re-drill", "dim")
         elif review.kind.value == "redrill":
             self.say(f"{int(grade)} {ui.GRADE_LABEL[grade]}: done for today", "dim")
@@ -305,9 +306,7 @@ class _Quiz:
                 f"{ui.plural(review.after.interval, 'day')} ({review.after.due})",
                 "dim",
             )
-        from trainer.scheduling.sm2 import is_leech_lapse
-
-        if is_leech_lapse(review.before.lapses, review.after.lapses):
+        if scheduler.is_leech_lapse(review.before.lapses, review.after.lapses):
             self.hint(
                 f"Leech: {review.after.lapses} lapses. Consider rewording this card, "
                 "or suspending it (s) when it comes up."
@@ -456,6 +455,7 @@ def quiz(
         limits=limits,
         directions=_directions(direction),
         rng=random.Random(seed),
+        scheduler=store.scheduler,
     )
     console = Console(highlight=False)
     if session.finished:

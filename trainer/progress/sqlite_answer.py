@@ -24,6 +24,7 @@ from typing import Any
 
 from trainer.model import CardState
 from trainer.progress import reviewdays
+from trainer.progress.states import state_values
 
 
 def _bind(value: Any) -> Any:
@@ -45,12 +46,10 @@ def _quoted(names: tuple[str, ...]) -> list[str]:
 
 
 @lru_cache(maxsize=16)
-def _update_sql(columns: tuple[str, ...]) -> str:
+def _update_sql(columns: tuple[str, ...], compared: tuple[str, ...]) -> str:
     sets = ", ".join(f"{name} = ?" for name in _quoted(columns))
-    return (
-        f"UPDATE card_states SET {sets} WHERE learner_id = ? AND card_id = ? AND n = ? "
-        'AND ef = ? AND "interval" = ? AND due IS ? AND lapses = ?'
-    )
+    same = " AND ".join(f"{name} IS ?" for name in _quoted(compared))  # IS: NULL-safe
+    return f"UPDATE card_states SET {sets} WHERE learner_id = ? AND card_id = ? AND {same}"
 
 
 @lru_cache(maxsize=16)
@@ -91,11 +90,10 @@ def record(
             columns = tuple(row)
             db.execute(_insert_sql("card_states", columns), [_bind(v) for v in row.values()])
         else:
-            columns = tuple(state)
+            compared = state_values(before)  # the compare-and-set: the state is still `before`
             params = [_bind(v) for v in state.values()]
-            params += [learner_id, card_id, before.n, before.ef, before.interval]
-            params += [_bind(before.due), before.lapses]
-            if db.execute(_update_sql(columns), params).rowcount != 1:
+            params += [learner_id, card_id, *(_bind(v) for v in compared.values())]
+            if db.execute(_update_sql(tuple(state), tuple(compared)), params).rowcount != 1:
                 db.execute("ROLLBACK")
                 return None
         cursor = db.execute(_insert_sql("reviews", tuple(log)), [_bind(v) for v in log.values()])
