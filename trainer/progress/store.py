@@ -103,7 +103,7 @@ from trainer.model import (
     StudyCard,
     TimedAnswer,
 )
-from trainer.progress import migrations, queue, reviewdays
+from trainer.progress import migrations, queue, reviewdays, sqlite_answer
 from trainer.progress.readers import EngineReader, Params, Reader, SQLiteReader
 from trainer.progress.states import (
     AFTER,
@@ -500,6 +500,12 @@ def _schema_usable(conn: Connection) -> bool:
     return conn.exec_driver_sql("SELECT current_schema()").scalar() is not None
 
 
+def _message(error: exc.DBAPIError | sqlite3.Error) -> str:
+    """The database's own message (SQLAlchemy wraps the driver's error)."""
+    orig = getattr(error, "orig", None)
+    return str(orig) if orig is not None else str(error)
+
+
 def _card(row: Any) -> Card:
     return Card(
         id=row.id,
@@ -799,9 +805,9 @@ class Store:
                 ) from None
             raise self._corrupt(error) from None
 
-    def _corrupt(self, error: exc.DatabaseError) -> StoreError:
+    def _corrupt(self, error: exc.DatabaseError | sqlite3.DatabaseError) -> StoreError:
         """The one message for a store SQLite cannot read, whenever that shows."""
-        message = str(error.orig) if error.orig is not None else str(error)
+        message = _message(error)
         return StoreError(
             f"{self.where} is corrupt ({message}); restore it from a backup "
             "or pass another file with --db"
@@ -834,8 +840,8 @@ class Store:
         """Database failures in use (locked too long, disk full, corrupt page) as StoreError."""
         try:
             yield
-        except exc.OperationalError as error:
-            message = str(error.orig) if error.orig is not None else str(error)
+        except (exc.OperationalError, sqlite3.OperationalError) as error:
+            message = _message(error)
             if "locked" in message or "busy" in message or "lock timeout" in message:
                 raise StoreError(
                     f"{self.where} is busy: another trainer has held it for more than "
@@ -849,6 +855,8 @@ class Store:
                     f"the class store {self.where} refused: {message} (a learner changes only "
                     "their own progress; decks and the schema are the instructor's)"
                 ) from None
+            raise self._corrupt(error) from None
+        except sqlite3.DatabaseError as error:  # from progress.sqlite_answer
             raise self._corrupt(error) from None
 
     # -- locks (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers) -------------
@@ -958,6 +966,10 @@ class Store:
         `rebase=False` stores the review exactly as given, whatever the card's state
         (for building a made-up history, as the statistics tests do).
         """
+        if rebase and self.engine.dialect.name == "sqlite":
+            saved = self._record_sqlite(review)
+            if saved is not None:
+                return saved
         with self._write() as conn:
             lid = self._learner_id(conn, review.learner, create=True)
             assert lid is not None
@@ -1002,6 +1014,31 @@ class Store:
             conn.execute(ADD_REVIEW_DAY, _review_day_values(lid, review))
         self._learner_ids[review.learner] = lid
         return replace(review, id=review_id)
+
+    def _record_sqlite(self, review: Review) -> Review | None:
+        """`record`'s usual case on SQLite, on the sqlite3 connection (progress.sqlite_answer);
+        None (nothing written) when it needs the general path: a learner not seen yet in
+        this process, or a card whose state changed since the session read it."""
+        lid = self._learner_ids.get(review.learner)
+        if lid is None:
+            return None
+        with self._errors():
+            raw = self.engine.raw_connection()
+            try:
+                driver = raw.driver_connection
+                assert isinstance(driver, sqlite3.Connection)
+                review_id = sqlite_answer.record(
+                    driver,
+                    learner_id=lid,
+                    card_id=review.card_id,
+                    before=review.before,
+                    state=_state_values(review, self.scheduler),
+                    log=_review_values(lid, review),
+                    day_totals=_review_day_values(lid, review),
+                )
+            finally:
+                raw.close()
+        return None if review_id is None else replace(review, id=review_id)
 
     def _rebase(self, conn: Connection, lid: int, review: Review, current: CardState) -> Review:
         """The answer on the card's `current` state (another session answered it meanwhile):
