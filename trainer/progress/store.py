@@ -32,13 +32,16 @@ are applied one after the other, and the last logged answer of a card is always 
 state; different learners never wait for each other), and one store-wide key for
 deck syncs and migrations. Answers and undos also hold their learner's key shared,
 which `rebuild_states` takes exclusive while it recounts the learner's review_days.
-New learners are inserted with ON CONFLICT DO NOTHING.
+New learners are inserted with ON CONFLICT DO NOTHING. On a class store the database itself
+limits each learner's role to its own rows (row-level security, trainer.progress.classroles);
+the queries here are the same for every role.
 Under that lock (or SQLite's), `Store.record` rebases an answer built on a state
 another session has changed since (see its docstring), so no answer is lost.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -101,7 +104,7 @@ from trainer.model import (
     StudyCard,
     TimedAnswer,
 )
-from trainer.progress import migrations, queue, reviewdays, schedulers
+from trainer.progress import migrations, queue, reviewdays, schedulers, sqlite_answer
 from trainer.progress.readers import EngineReader, Params, Reader, SQLiteReader, to_date
 from trainer.progress.states import (
     AFTER,
@@ -499,6 +502,12 @@ def _schema_usable(conn: Connection) -> bool:
     return conn.exec_driver_sql("SELECT current_schema()").scalar() is not None
 
 
+def _message(error: exc.DBAPIError | sqlite3.Error) -> str:
+    """The database's own message (SQLAlchemy wraps the driver's error)."""
+    orig = getattr(error, "orig", None)
+    return str(orig) if orig is not None else str(error)
+
+
 def _card(row: Any) -> Card:
     return Card(
         id=row.id,
@@ -586,27 +595,40 @@ def _state_values(review: Review, scheduler: Scheduler) -> dict[str, Any]:
     return values
 
 
-def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """INSERT many rows (all with the same keys). On SQLite through the driver's
-    executemany, each value converted once by its column type's bind processor: the same
-    stored values as `conn.execute(insert(table), rows)`, without SQLAlchemy's work per
-    row (a million imported answers)."""
+def _insert_many(
+    conn: Connection, table: Table, names: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """INSERT many rows of values for the columns `names`.
+
+    On SQLite through the driver's executemany, each value converted by its column's
+    dialect bind processor (dates and times: the text `conn.execute(insert(...))` stores),
+    each distinct date once: a million imported answers without SQLAlchemy's work per row.
+    """
     if not rows:
         return
-    if conn.dialect.name != "sqlite":
-        conn.execute(insert(table), rows)
-        return
-    names = list(rows[0])
     dialect = conn.dialect
-    processors = [
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
-    ]
-    columns = ", ".join(names)
-    sql = f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join('?' * len(names))})"
-    pairs = list(zip(names, processors, strict=True))
+    if dialect.name != "sqlite":
+        conn.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
+        return
+    converters: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, name in enumerate(names):
+        column_type = table.c[name].type
+        processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is None:
+            continue
+        convert: Callable[[Any], Any] = processor
+        if isinstance(column_type, Date):
+            convert = functools.lru_cache(maxsize=4096)(processor)
+        converters.append((index, convert))
+    values: list[tuple[Any, ...]] = []
+    for row in rows:
+        converted = list(row)
+        for index, to_db in converters:
+            converted[index] = to_db(converted[index])
+        values.append(tuple(converted))
+    placeholders = ", ".join("?" * len(names))
     conn.exec_driver_sql(
-        sql,
-        [tuple(p(row[n]) if p is not None else row[n] for n, p in pairs) for row in rows],
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({placeholders})", values
     )
 
 
@@ -781,13 +803,13 @@ class Store:
             if _permission_denied(error):  # a class store's learner opening a newer trainer
                 raise StoreError(
                     f"the class store {self.where} needs upgrading to this trainer's schema, "
-                    "which your role may not do; ask the instructor to run trainer class setup"
+                    "which your role may not do; ask its owner to run trainer class setup"
                 ) from None
             raise self._corrupt(error) from None
 
-    def _corrupt(self, error: exc.DatabaseError) -> StoreError:
+    def _corrupt(self, error: exc.DatabaseError | sqlite3.DatabaseError) -> StoreError:
         """The one message for a store SQLite cannot read, whenever that shows."""
-        message = str(error.orig) if error.orig is not None else str(error)
+        message = _message(error)
         return StoreError(
             f"{self.where} is corrupt ({message}); restore it from a backup "
             "or pass another file with --db"
@@ -820,8 +842,8 @@ class Store:
         """Database failures in use (locked too long, disk full, corrupt page) as StoreError."""
         try:
             yield
-        except exc.OperationalError as error:
-            message = str(error.orig) if error.orig is not None else str(error)
+        except (exc.OperationalError, sqlite3.OperationalError) as error:
+            message = _message(error)
             if "locked" in message or "busy" in message or "lock timeout" in message:
                 raise StoreError(
                     f"{self.where} is busy: another trainer has held it for more than "
@@ -835,6 +857,8 @@ class Store:
                     f"the class store {self.where} refused: {message} (a learner changes only "
                     "their own progress; decks and the schema are the instructor's)"
                 ) from None
+            raise self._corrupt(error) from None
+        except sqlite3.DatabaseError as error:  # from progress.sqlite_answer
             raise self._corrupt(error) from None
 
     # -- locks (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers) -------------
@@ -944,6 +968,10 @@ class Store:
         `rebase=False` stores the review exactly as given, whatever the card's state
         (for building a made-up history, as the statistics tests do).
         """
+        if rebase and self.engine.dialect.name == "sqlite":
+            saved = self._record_sqlite(review)
+            if saved is not None:
+                return saved
         with self._write() as conn:
             lid = self._learner_id(conn, review.learner, create=True)
             assert lid is not None
@@ -988,6 +1016,31 @@ class Store:
             conn.execute(ADD_REVIEW_DAY, _review_day_values(lid, review))
         self._learner_ids[review.learner] = lid
         return replace(review, id=review_id)
+
+    def _record_sqlite(self, review: Review) -> Review | None:
+        """`record`'s usual case on SQLite, on the sqlite3 connection (progress.sqlite_answer);
+        None (nothing written) when it needs the general path: a learner not seen yet in
+        this process, or a card whose state changed since the session read it."""
+        lid = self._learner_ids.get(review.learner)
+        if lid is None:
+            return None
+        with self._errors():
+            raw = self.engine.raw_connection()
+            try:
+                driver = raw.driver_connection
+                assert isinstance(driver, sqlite3.Connection)
+                review_id = sqlite_answer.record(
+                    driver,
+                    learner_id=lid,
+                    card_id=review.card_id,
+                    before=review.before,
+                    state=_state_values(review, self.scheduler),
+                    log=_review_values(lid, review),
+                    day_totals=_review_day_values(lid, review),
+                )
+            finally:
+                raw.close()
+        return None if review_id is None else replace(review, id=review_id)
 
     def _rebase(self, conn: Connection, lid: int, review: Review, current: CardState) -> Review:
         """The answer on the card's `current` state (another session answered it meanwhile):
@@ -1437,7 +1490,10 @@ class Store:
                     delete(REVIEWS).where(REVIEWS.c.learner_id == lid, REVIEWS.c.card_id.in_(chunk))
                 )
             replayed.sort(key=lambda r: r.at)
-            _insert_many(conn, REVIEWS, [_review_values(lid, r) for r in replayed])
+            logged_rows = [_review_values(lid, r) for r in replayed]
+            if logged_rows:
+                names = tuple(logged_rows[0])
+                _insert_many(conn, REVIEWS, names, [tuple(row.values()) for row in logged_rows])
             updates = [
                 {"b_card_id": card_id, **values}
                 for card_id, values in finals.items()
@@ -1461,7 +1517,9 @@ class Store:
                 for card_id, values in finals.items()
                 if card_id not in current
             ]
-            _insert_many(conn, STATES, inserts)
+            if inserts:
+                names = tuple(inserts[0])
+                _insert_many(conn, STATES, names, [tuple(row.values()) for row in inserts])
             conn.execute(text(reviewdays.DELETE_LEARNER_SQL), {"learner_id": lid})
             reviewdays.backfill_review_days(conn, lid)
         self._learner_ids[learner] = lid
