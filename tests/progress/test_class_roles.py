@@ -409,6 +409,18 @@ def test_the_instructor_reads_everyone_and_answers_for_no_one(two: tuple[Class, 
     assert klass.sql(assistant, "SELECT count(*) FROM reviews") == [(2,)]
 
 
+def test_a_view_reads_as_its_caller(two: tuple[Class, str, str]) -> None:
+    """setup makes views security_invoker: one granted to a learner still shows only theirs."""
+    klass, ann, bo = two
+    klass.sql(None, "CREATE VIEW all_reviews AS SELECT learner_id, card_id FROM reviews")
+    setup(klass)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):  # instructors only by default
+        klass.sql(bo, "SELECT * FROM all_reviews")
+    klass.sql(None, f"GRANT SELECT ON all_reviews TO {klass.name('learner')}")
+    assert klass.sql(bo, "SELECT * FROM all_reviews") == []
+    assert klass.sql(ann, "SELECT card_id FROM all_reviews") == [(A0F,)]
+
+
 def test_an_outsider_role_sees_nothing(two: tuple[Class, str, str]) -> None:
     klass, _ann, _bo = two
     outsider = klass.name("eve")
@@ -559,13 +571,20 @@ def test_remove_learner_keeps_progress_until_asked(
     assert other.output == "Error: 'trainer' is not a learner of this class store\n"
 
 
-def test_learner_commands_need_setup(klass: Class) -> None:
-    result = klass.run(None, ["class", "add-learner", klass.name("x")], input="p\np\n")
-    assert result.exit_code == 1
-    assert result.output.splitlines()[-1] == (
-        "Error: this store is not a class store yet; run trainer class setup first "
-        "(as the owner of the database)"
-    )
+def test_learner_commands_need_setup(klass: Class, tmp_path: Path) -> None:
+    for command in (["add-learner", klass.name("x")], ["remove-learner", klass.name("x")]):
+        result = klass.run(None, ["class", *command], input="p\np\n")
+        assert (result.exit_code, result.output) == (  # asked no password
+            1,
+            "Error: this store is not a class store yet; run trainer class setup first "
+            "(as the owner of the database)\n",
+        )
+        sqlite = CliRunner().invoke(cli, ["--db", str(tmp_path / "p.db"), "class", *command])
+        assert (sqlite.exit_code, sqlite.output) == (
+            1,
+            f"Error: trainer class {command[0]} is for a PostgreSQL store: a SQLite file belongs "
+            "to one person, and its learners (--learner) are profiles, not access control\n",
+        )
 
 
 def test_a_learner_cannot_run_setup_or_add_learners(two: tuple[Class, str, str]) -> None:
@@ -630,7 +649,7 @@ def test_a_learner_cannot_migrate_the_store(two: tuple[Class, str, str]) -> None
         Store.open(klass.url_of(bo))
     assert str(error.value) == (
         f"the class store {make_url(klass.url_of(bo))} needs upgrading to this trainer's "
-        "schema, which your role may not do; ask the instructor to run trainer class setup"
+        "schema, which your role may not do; ask its owner to run trainer class setup"
     )
 
 
@@ -709,3 +728,65 @@ def test_a_learner_holding_trainers_lock_makes_others_busy_not_stuck(
         "than 1 s; try again when it is done\n",
     )
     assert klass.run(bo, ["status"]).exit_code == 0
+
+
+def test_a_table_a_later_version_adds_is_closed_until_setup_secures_it(
+    two: tuple[Class, str, str],
+) -> None:
+    """Fail closed: a new table has no grants; setup then gives it row security by learner_id."""
+    klass, ann, bo = two
+    ann_id, bo_id = _ids(klass, ann, bo)
+    klass.sql(None, "CREATE TABLE learner_notes (learner_id int, note text)")
+    klass.sql(None, f"INSERT INTO learner_notes VALUES ({ann_id}, 'ann''s note')")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        klass.sql(bo, "SELECT * FROM learner_notes")
+    result = setup(klass)
+    assert "learner_notes" in result.output.splitlines()[0]
+    assert klass.sql(bo, "SELECT * FROM learner_notes") == []
+    klass.sql(bo, f"INSERT INTO learner_notes VALUES ({bo_id}, 'mine')")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        klass.sql(bo, f"INSERT INTO learner_notes VALUES ({ann_id}, 'forged')")
+    assert klass.sql(ann, "SELECT note FROM learner_notes") == [("ann's note",)]
+    # A table without learner_id that setup does not know: the instructors' only, and said so.
+    klass.sql(None, "CREATE TABLE mystery (x int)")
+    assert setup(klass).output.splitlines()[-1] == (
+        "Warning: table 'mystery' is unknown to class setup: instructors only"
+    )
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        klass.sql(bo, "SELECT * FROM mystery")
+
+
+def test_the_password_prompt_does_not_echo_in_a_real_terminal(klass: Class, tmp_path: Path) -> None:
+    """add-learner without --password-file, in a pseudo-terminal: nothing typed is shown."""
+    import io
+    import os
+    import sys
+
+    import pexpect
+
+    setup(klass)
+    kim = klass.name("kim")
+    klass.roles.append(kim)
+    env = {**os.environ, "TRAINER_HOME": str(tmp_path / "home"), "TERM": "xterm"}
+    env.pop("TRAINER_LEARNER", None)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "trainer", "--db", klass.url, "class", "add-learner", kim],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+    )
+    seen = io.StringIO()
+    child.logfile_read = seen  # everything the terminal shows
+    child.expect_exact(f"Password for {kim}: ")
+    child.sendline("typed-secret-1")
+    child.expect_exact("Repeat for confirmation: ")
+    child.sendline("typed-secret-1")
+    child.expect_exact(f"Added the learner {kim}: they sign in as the role {kim}.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "typed-secret" not in seen.getvalue()
+    assert "Repeat for confirmation" in seen.getvalue()
+    [(verifier,)] = klass.sql(None, "SELECT rolpassword FROM pg_authid WHERE rolname = %s", [kim])
+    assert verifier.startswith("SCRAM-SHA-256$")

@@ -45,7 +45,7 @@ def card_of(values: Sequence[Any]) -> Card:
 
 
 #: The CardState fields that are columns of card_states (and of reviews, twice), in order.
-STATE_FIELDS: tuple[str, ...] = ("n", "ef", "interval", "due", "lapses")
+STATE_FIELDS: tuple[str, ...] = ("n", "ef", "interval", "due", "lapses", "stability", "difficulty")
 BEFORE, AFTER = "_before", "_after"  # the review log's column suffixes
 
 

@@ -63,7 +63,9 @@ from typing import Any
 
 from trainer.errors import UnknownDeckError
 from trainer.model import EF_MIN, LEARNED_REPS, MATURE_INTERVAL, PASS_GRADE
+from trainer.progress.fsrs_stats import FSRSStats, fsrs_stats, fsrs_to_json
 from trainer.progress.readers import Reader, in_params, learner_id, one, scalar, to_date
+from trainer.progress.schedulers import read_config
 from trainer.progress.streaks import Streak, streak_of, study_days, study_streak
 
 RETENTION_WINDOWS = (7, 30, 365)
@@ -227,6 +229,7 @@ class Stats:
     time: TimeStats
     calendar_days: int = CALENDAR_DAYS
     timezone: str = "UTC"
+    fsrs: FSRSStats | None = None  # a learner on FSRS: trainer.progress.fsrs_stats
 
     @property
     def empty(self) -> bool:
@@ -330,6 +333,13 @@ def compute_stats(
         hardest=_hardest(reader, scope),
         time=per_day.time,
         timezone=str(tz),
+        fsrs=fsrs_stats(
+            reader,
+            read_config(reader, learner_id),
+            scope.states.sql,
+            scope.states.params,
+            today,
+        ),
     )
 
 
@@ -788,6 +798,7 @@ def stats_to_json(stats: Stats) -> dict[str, Any]:
             "seconds": _seconds(stats.time.seconds),
             "average_seconds": _seconds(stats.time.average_seconds),
         },
+        "fsrs": fsrs_to_json(stats.fsrs),
     }
 
 
