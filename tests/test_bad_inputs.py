@@ -18,7 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from trainer.cli import cli
-from trainer.lint import MAX_ENTRIES, MAX_SOURCE_BYTES
+from trainer.decks import MAX_SOURCE_BYTES
+from trainer.lint import MAX_ENTRIES
 
 GOOD_DECK = """\
 slug = "sound-design"
@@ -474,7 +475,7 @@ def test_bad_input_is_one_line_and_writes_nothing(case: Case, scratch: Path) -> 
         assert out == ""
         assert err.splitlines() == [
             expected,
-            "Error: in.toml was not added: 1 error(s); fix them and run "
+            "Error: in.toml was not added: 1 error; fix it and run "
             "`trainer deck add in.toml` again",
         ]
     else:

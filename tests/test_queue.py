@@ -571,7 +571,7 @@ def test_status_warns_about_a_deck_file_it_cannot_read(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == "0 due · 20 new · streak 0 days\n"
     assert result.stderr == (
-        f"Warning: {mine.resolve()}: cannot read the deck file (No such file or directory)\n"
+        f"Warning: {mine.resolve()}: cannot read the deck file: No such file or directory\n"
     )
     mine.write_text("not a deck", encoding="utf-8")
     result = run(["status"])

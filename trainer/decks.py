@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from trainer.errors import DeckFormatError
+from trainer.files import TooLargeError, read_regular
 from trainer.model import Deck, Entry, Source
+from trainer.printable import BIDI_CONTROLS, describe, unsafe_character
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TAG_RE = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
@@ -26,6 +28,11 @@ ANKI_ID_MIN, ANKI_ID_MAX = 1_000_000_000, 9_999_999_999  # "10 digits"
 DECK_KEYS = ("slug", "title", "description", "anki_deck_id")
 ENTRY_KEYS = ("id", "term", "aliases", "definition", "details", "tags", "source", "origin")
 REQUIRED_ENTRY_KEYS = ("id", "term", "definition", "source")
+
+#: The longest value of each one-line field, in characters: what the progress store keeps
+#: (decks.slug is 100 characters, a card id "slug/entry-id/reverse" 300) and what a
+#: person can read as a name. Longer text belongs in the definition or the details.
+MAX_LENGTHS = {"slug": 100, "id": 150, "title": 200, "term": 200, "aliases": 200, "tags": 100}
 
 
 def file_hash(data: bytes) -> str:
@@ -48,6 +55,22 @@ def slug_problem(value: str, *, what: str, example: str) -> str | None:
     return (
         f"bad {what} {value!r}: use lowercase letters, digits and single hyphens (e.g. {example!r})"
     )
+
+
+def value_problem(key: str, value: str) -> str | None:
+    """Why the value of the deck field `key` cannot be kept (a control or bidirectional
+    formatting character, or longer than MAX_LENGTHS allows); None if it can."""
+    character = unsafe_character(value)
+    if character is not None:
+        kind = "bidirectional formatting" if character in BIDI_CONTROLS else "control"
+        return f"'{key}' contains the {kind} character {describe(character)}; remove it"
+    limit = MAX_LENGTHS.get(key)
+    if limit is not None and len(value) > limit:
+        return (
+            f"'{key}' is {len(value):,} characters long; it may be {limit} at most "
+            "(move longer text to the definition or details)"
+        )
+    return None
 
 
 def tag_problem(tag: str) -> str | None:
@@ -164,19 +187,71 @@ def _after_value(text: str, depth: int) -> tuple[str | None, int]:
 # --- parsing -------------------------------------------------------------------------
 
 
-def parse_deck(path: Path) -> Deck:
-    """Read and validate one deck file; raise DeckFormatError naming file and line."""
-    path = Path(path)
+#: CSV files and glossary documents larger than this are refused before they are read.
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+#: Deck files larger than this are refused (a deck file is larger than the CSV it came from).
+MAX_DECK_BYTES = 4 * 1024 * 1024
+
+
+def size_error(path: Path, size: int | None, what: str = "deck file") -> DeckFormatError | None:
+    """A DeckFormatError for a file over its limit (MAX_DECK_BYTES for a deck file,
+    MAX_SOURCE_BYTES for anything else), or None; `size` None: over it, size unknown."""
+    limit = MAX_DECK_BYTES if what == "deck file" else MAX_SOURCE_BYTES
+    if size is not None and size <= limit:
+        return None
+    megabytes = limit // 1024 // 1024
+    how_big = f"over {megabytes} MB" if size is None else f"{size / 1024 / 1024:.1f} MB"
+    return DeckFormatError(
+        path,
+        None,
+        f"the {what} is {how_big}; trainer reads {what}s up to {megabytes} MB "
+        "(split it into several decks)",
+    )
+
+
+def read_file_bytes(path: Path, what: str = "deck file") -> bytes:
+    """The bytes of a deck file, CSV file or glossary document, within its size limit.
+
+    DeckFormatError, after reading at most the limit and one byte, if it cannot be
+    read, is not a regular file (a folder, a named pipe, a device) or is too large.
+    """
+    limit = MAX_DECK_BYTES if what == "deck file" else MAX_SOURCE_BYTES
     try:
-        data = path.read_bytes()
+        return read_regular(Path(path), limit)
+    except TooLargeError as error:
+        too_big = size_error(Path(path), error.size, what)
+        assert too_big is not None
+        raise too_big from None
     except OSError as error:
-        raise DeckFormatError(path, None, f"cannot read the deck file: {error.strerror}") from error
+        raise DeckFormatError(path, None, f"cannot read the {what}: {error.strerror}") from None
+
+
+def decode_text(data: bytes, path: Path, what: str = "deck file") -> str:
+    """A file's bytes as text (a UTF-8 BOM removed); DeckFormatError if not UTF-8."""
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise DeckFormatError(path, line, "the file is not UTF-8 text; save it as UTF-8") from error
-    return parse_deck_text(text, path)
+        raise DeckFormatError(
+            path,
+            line,
+            f"the {what} is not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8",
+        ) from None
+
+
+def read_text_file(path: Path, what: str = "deck file") -> str:
+    """The text of a deck file, CSV file or glossary document (see read_file_bytes)."""
+    return decode_text(read_file_bytes(path, what), path, what)
+
+
+def parse_deck(path: Path) -> Deck:
+    """Read and validate one deck file; raise DeckFormatError naming file and line."""
+    return parse_deck_text(read_text_file(Path(path)), Path(path))
+
+
+def parse_deck_bytes(data: bytes, path: Path) -> Deck:
+    """Validate the bytes of a deck file already read (with read_file_bytes)."""
+    return parse_deck_text(decode_text(data, path), Path(path))
 
 
 _TOML_POS_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -188,6 +263,10 @@ def parse_deck_text(text: str, path: Path) -> Deck:
     text = text.removeprefix("\ufeff")
     try:
         raw = tomllib.loads(text)
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise DeckFormatError(
+            path, None, "invalid TOML: arrays or inline tables nested too deeply"
+        ) from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         found = _TOML_POS_RE.search(message)
@@ -329,6 +408,9 @@ class _Validator:
             raise self.fail(line, f"'{key}' is empty; write the {key.replace('_', ' ')}")
         if one_line and "\n" in value:
             raise self.fail(line, f"'{key}' must be a single line")
+        problem = value_problem(key, value)
+        if problem:
+            raise self.fail(line, problem)
         return value
 
     def _strings(self, raw: dict[str, Any], key: str, block: _Block) -> tuple[str, ...]:
@@ -341,6 +423,10 @@ class _Validator:
             raise self.fail(line, f"'{key}' has an empty or multi-line item")
         if len({item.casefold() for item in items}) != len(items):
             raise self.fail(line, f"'{key}' lists the same item twice")
+        for item in items:
+            problem = value_problem(key, item)
+            if problem:
+                raise self.fail(line, problem)
         return items
 
 

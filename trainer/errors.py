@@ -54,3 +54,7 @@ class AuthoringError(TrainerError):
 
 class UndoError(TrainerError):
     """An answer cannot be taken back: another session answered or undid it since."""
+
+
+class LearnerError(TrainerError):
+    """A learner name that cannot be used: empty, too long, or with a control character."""

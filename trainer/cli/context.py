@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -23,12 +22,24 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@dataclass
 class AppContext:
-    db: str | None
-    learner: str
-    _store: Store | None = field(default=None, init=False, repr=False)
-    _reader: Reader | None = field(default=None, init=False, repr=False)
+    def __init__(self, db: str | None, learner: str) -> None:
+        self.db = db
+        self._learner = learner
+        self._store: Store | None = None
+        self._reader: Reader | None = None
+
+    @property
+    def learner(self) -> str:
+        """--learner / TRAINER_LEARNER, checked when a command first needs it (so `--help`
+        and the deck commands work whatever it is). LearnerError if it cannot be a name."""
+        from trainer.errors import LearnerError
+        from trainer.model import learner_name_problem
+
+        problem = learner_name_problem(self._learner)
+        if problem is not None:
+            raise LearnerError(f"--learner (or TRAINER_LEARNER): {problem}")
+        return self._learner
 
     def now(self) -> datetime:
         """The only clock in the program: commands read it here and pass it down."""
@@ -111,11 +122,23 @@ class AppContext:
             self._store = None
 
     def all_decks(self) -> list[Deck]:
-        """The bundled decks, then the active registered ones, parsed, in deck order."""
+        """The bundled decks, then the active registered ones that parse, in deck order.
+
+        A registered deck file that cannot be read or parsed is left out: `open_store`
+        has already said why, in one warning line.
+        """
         from trainer.catalog import bundled_deck_files, load_decks
+        from trainer.decks import parse_deck
+        from trainer.errors import DeckFormatError
 
         store = self.open_store()
-        return load_decks([*bundled_deck_files(), *store.registered_paths()])
+        decks = load_decks(bundled_deck_files())
+        for path in store.registered_paths():
+            try:
+                decks.append(parse_deck(path))
+            except DeckFormatError:
+                continue
+        return decks
 
 
 #: Passes the command's AppContext (made by the `trainer` group) as the first argument.

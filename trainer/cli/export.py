@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from trainer.cli.output import echo
+from trainer.printable import plural
+
 if TYPE_CHECKING:
     from trainer.cli.context import AppContext
     from trainer.export import ExportResult
@@ -88,7 +91,8 @@ def _export_with_progress(
 
 
 def _echo(result: ExportResult) -> None:
-    notes = f"{result.notes} note" + ("" if result.notes == 1 else "s")
-    cards = f"{result.cards} card" + ("" if result.cards == 1 else "s")
-    decks = f", {len(result.decks)} decks" if len(result.decks) > 1 else ""
-    click.echo(f"Wrote {result.path} ({notes}, {cards}{decks})")
+    decks = f", {plural(len(result.decks), 'deck')}" if len(result.decks) > 1 else ""
+    echo(
+        f"Wrote {result.path} ({plural(result.notes, 'note')}, "
+        f"{plural(result.cards, 'card')}{decks})"
+    )
