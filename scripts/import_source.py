@@ -5,7 +5,7 @@
     python scripts/import_source.py --check   # exit 1 if a deck file is not what it would write
 
 The text of every entry (term, definition, details) comes from the importer
-(`trainer.glossary.parse_glossary`) run on the provenance copy of the source. On top
+(`trainer.decks.glossary.parse_glossary`) run on the provenance copy of the source. On top
 of it this script adds our curation, kept here so that it is reviewed in one place:
 deck slugs, descriptions and Anki deck ids; extra aliases (short forms, spellings)
 and tags for learners; and the completion of the entry the source cuts off.
@@ -17,8 +17,8 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from trainer.decks import deck_to_toml
-from trainer.glossary import GlossaryImport, parse_glossary, section_deck
+from trainer.decks.format import deck_to_toml
+from trainer.decks.glossary import GlossaryImport, parse_glossary, section_deck
 from trainer.model import Deck, Entry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +46,7 @@ SECTIONS = (
         heading="F–L: Models and Architectures",
         slug="models-architectures",
         description="The model families behind AI music (diffusion models, GANs, VAEs, "
-        "Transformers) and named systems such as Encodec, MusicGen, Riffusion and Stable Audio.",
+        "Transformers) and named systems such as EnCodec, MusicGen, Riffusion and Stable Audio.",
         anki_deck_id=1852004229,
     ),
     DeckSpec(
@@ -76,11 +76,11 @@ CURATION: dict[str, dict[str, Curation]] = {
         "groove-timing-quantization": Curation((), ("rhythm", "midi")),
         "hallucination": Curation((), ("quality",)),
         "latent-space": Curation((), ("representation",)),
-        "midi-llm": Curation((), ("model", "midi")),
+        "midi-llm": Curation(("MIDI large language model",), ("model", "midi")),
     },
     "models-architectures": {
         "diffusion-model": Curation(("diffusion",), ("architecture",)),
-        "encodec": Curation((), ("model", "compression")),
+        "encodec": Curation(("Encodec",), ("model", "compression")),
         "gan": Curation((), ("architecture",)),
         "musicgen": Curation((), ("model",)),
         "riffusion": Curation((), ("model",)),
@@ -91,7 +91,7 @@ CURATION: dict[str, dict[str, Curation]] = {
         "vae": Curation(("variational auto-encoder",), ("architecture",)),
     },
     "generation-inference": {
-        "audiocraft": Curation((), ("model",)),
+        "audiocraft": Curation((), ("library",)),
         "cfg-scale": Curation(("guidance scale",), ("diffusion", "control")),
         "conditioning": Curation((), ("control",)),
         "few-shot-learning": Curation(("few-shot",), ("training",)),
@@ -99,6 +99,280 @@ CURATION: dict[str, dict[str, Curation]] = {
         "inpainting": Curation(("infilling",), ("editing", "generation")),
     },
 }
+
+
+# --- corrections to the source -------------------------------------------------------------
+#
+# The source states some things that are wrong or out of date. The cards teach our words
+# instead; each change is listed here, with the source's words, ours, why, and where to
+# check. `--check` proves that every glossary entry equals the source except exactly these.
+
+ENCODEC = (
+    "EnCodec is Meta's own spelling (the paper, its repository and model cards): "
+    "Défossez et al., High Fidelity Neural Audio Compression, arXiv:2210.13438; "
+    "https://github.com/facebookresearch/encodec"
+)
+AUDIOCRAFT = (
+    "AudioCraft README: 'a PyTorch library for deep learning research on audio generation' "
+    "(https://github.com/facebookresearch/audiocraft)"
+)
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One change to an entry's text: the source's words (exactly once in `field`) and ours."""
+
+    slug: str
+    entry: str
+    field: str  # "term", "definition" or "details"
+    source: str  # the source's words, exactly as the importer reads them
+    ours: str  # what the cards say instead ("" removes the words)
+    reason: str  # one line: what is wrong with the source's words
+    reference: str = ""  # paper, model card or documentation to check it against
+
+
+CORRECTIONS: tuple[Correction, ...] = (
+    Correction(
+        "foundational",
+        "audio-codec",
+        "details",
+        "codecs like Encodec or SoundStream",
+        "codecs like EnCodec or SoundStream",
+        "the codec's official name is spelled EnCodec",
+        ENCODEC,
+    ),
+    Correction(
+        "foundational",
+        "attention-mechanism",
+        "details",
+        " In a demoscene context, attention mechanisms enable AI tools to maintain thematic "
+        "consistency across a full tracker module — for instance, ensuring that a recurring "
+        "motif introduced in pattern 0 resurfaces coherently in patterns 16 and 32 without "
+        "manual intervention from the composer.",
+        "",
+        "describes a capability of tracker tools that no real tool is shown to have",
+    ),
+    Correction(
+        "foundational",
+        "autoregressive-model",
+        "details",
+        "Techniques like teacher forcing during training help mitigate this issue.",
+        "Training with teacher forcing (feeding the true previous element instead of the "
+        "model's own output) does not prevent this: the mismatch it leaves between training "
+        "and generation, called exposure bias, is what techniques like scheduled sampling "
+        "address.",
+        "teacher forcing is the training method that causes exposure bias; scheduled "
+        "sampling and similar techniques address it",
+        "Bengio et al., Scheduled Sampling for Sequence Prediction with Recurrent Neural "
+        "Networks, NeurIPS 2015 (arXiv:1506.03099)",
+    ),
+    Correction(
+        "foundational",
+        "midi-llm",
+        "definition",
+        "(MIDI Language Model)",
+        "(MIDI large language model)",
+        "LLM stands for large language model",
+        "Wu, Kim and Huang, MIDI-LLM: Adapting Large Language Models for Text-to-MIDI Music "
+        "Generation, 2025 (arXiv:2511.03942)",
+    ),
+    Correction(
+        "foundational",
+        "midi-llm",
+        "details",
+        "Models like Google’s MusicLM or proprietary tools leverage MIDI-LLMs to produce "
+        "structured, editable music that can be further refined in a DAW.",
+        "Such models produce structured, editable music that can be further refined in a "
+        "DAW; Google’s MusicLM, by contrast, generates audio, not MIDI.",
+        "MusicLM generates audio (from semantic and SoundStream tokens), not MIDI",
+        "Agostinelli et al., MusicLM: Generating Music From Text, arXiv:2301.11325",
+    ),
+    Correction(
+        "foundational",
+        "midi-llm",
+        "details",
+        "compared to audio-generation models.",
+        "compared to audio-generation models. MIDI-LLM is also the name of one specific "
+        "model (Wu, Kim and Huang, 2025) that adds MIDI tokens to a text LLM's vocabulary "
+        "to turn text prompts into multitrack MIDI.",
+        "the source does not say that MIDI-LLM is also the name of one specific 2025 model",
+        "Wu, Kim and Huang, arXiv:2511.03942",
+    ),
+    Correction(
+        "models-architectures",
+        "diffusion-model",
+        "details",
+        "diffusion models like Stable Audio or Riffusion excel at producing high-quality, "
+        "long-form audio",
+        "diffusion models like Stable Audio can produce high-quality, long-form audio",
+        "Riffusion makes clips of a few seconds, not long-form audio (as its own entry says)",
+        "https://www.riffusion.com/about; Evans et al., Fast Timing-Conditioned Latent Audio "
+        "Diffusion, arXiv:2402.04825",
+    ),
+    Correction(
+        "models-architectures",
+        "encodec",
+        "term",
+        "Encodec",
+        "EnCodec",
+        "the codec's official name is spelled EnCodec (the source's spelling stays an alias)",
+        ENCODEC,
+    ),
+    Correction(
+        "models-architectures",
+        "encodec",
+        "definition",
+        "Encodec is a neural audio codec developed by Meta that compresses audio into "
+        "discrete tokens using a combination of convolutional and Transformer networks.",
+        "EnCodec is a neural audio codec developed by Meta that compresses audio into "
+        "discrete tokens with a convolutional encoder and decoder and residual vector "
+        "quantization (a small Transformer can optionally compress the tokens further).",
+        "EnCodec is a convolutional encoder-decoder with residual vector quantization; a "
+        "Transformer is only an optional entropy model",
+        "Défossez et al., arXiv:2210.13438; the EnCodec README "
+        "(https://pypi.org/project/encodec/)",
+    ),
+    Correction(
+        "models-architectures",
+        "encodec",
+        "details",
+        "Encodec’s tokenized output is used as input for models like AudioCraft",
+        "EnCodec’s tokenized output is used as input for models like MusicGen",
+        "AudioCraft is a library, not a model (MusicGen is the model); spelling EnCodec",
+        AUDIOCRAFT,
+    ),
+    Correction(
+        "models-architectures",
+        "musicgen",
+        "details",
+        "(via Encodec)",
+        "(via EnCodec)",
+        "the codec's official name is spelled EnCodec",
+        ENCODEC,
+    ),
+    Correction(
+        "models-architectures",
+        "musicgen",
+        "details",
+        "It is part of the broader AudioCraft ecosystem and is designed for both creative "
+        "and commercial applications.",
+        "It is part of Meta’s AudioCraft library; its code is MIT-licensed, but its released "
+        "model weights are licensed CC-BY-NC 4.0, for non-commercial use only.",
+        "MusicGen's released weights are licensed for non-commercial use",
+        "MusicGen model card: 'Code is released under MIT, model weights are released under "
+        "CC-BY-NC 4.0' (https://github.com/facebookresearch/audiocraft/blob/main/"
+        "model_cards/MUSICGEN_MODEL_CARD.md)",
+    ),
+    Correction(
+        "models-architectures",
+        "riffusion",
+        "definition",
+        "Riffusion is an AI model that generates",
+        "Riffusion is an AI model, first released in December 2022, that generates",
+        "the entry describes the 2022 model and is dated: say which model it describes",
+        "https://www.riffusion.com/about; https://en.wikipedia.org/wiki/Riffusion",
+    ),
+    Correction(
+        "models-architectures",
+        "riffusion",
+        "details",
+        "Unlike full-song generators, Riffusion focuses on bite-sized, loopable segments,",
+        "Unlike full-song generators, the 2022 Riffusion model focused on bite-sized, loopable "
+        "segments a few seconds long,",
+        "the 2022 model's clips were a few seconds long; the present tense made it timeless",
+        "https://en.wikipedia.org/wiki/Riffusion",
+    ),
+    Correction(
+        "models-architectures",
+        "stable-audio",
+        "details",
+        "enabling it to produce coherent, multi-instrument pieces up to 95 seconds long.",
+        "enabling its first version (2023) to produce coherent, multi-instrument pieces up to "
+        "95 seconds long; Stable Audio 2.0 (April 2024) generates tracks of up to three "
+        "minutes.",
+        "95 seconds was the limit of version 1.0 (2023); later versions generate minutes",
+        "Evans et al., arXiv:2402.04825 ('up to 95 sec'); Stable Audio 2.0, released 3 April "
+        "2024, up to 3 minutes (https://audiocipher.com/post/stable-audio-ai; "
+        "https://doc-en.302.ai/357015914e0)",
+    ),
+    Correction(
+        "models-architectures",
+        "tokenization",
+        "details",
+        "(e.g., Encodec’s 8 kHz tokens)",
+        "(e.g., EnCodec’s tokens: 75 frames a second at 24 kHz, or 50 a second in 4 "
+        "codebooks for MusicGen’s 32 kHz model)",
+        "EnCodec does not produce '8 kHz tokens'",
+        "Défossez et al., arXiv:2210.13438 (24 kHz model, 75 frames a second); MusicGen "
+        "model card ('a 32kHz EnCodec tokenizer with 4 codebooks sampled at 50 Hz', "
+        "https://huggingface.co/facebook/musicgen-melody)",
+    ),
+    Correction(
+        "models-architectures",
+        "transformer-architecture",
+        "details",
+        "Variants like the Perceiver or RetNet adapt Transformers for audio-specific "
+        "challenges.",
+        "Related architectures such as the Perceiver (a general architecture for large "
+        "inputs of any modality) and RetNet (designed for large language models) rework "
+        "attention to make long inputs cheaper; neither was designed for audio.",
+        "the Perceiver is a general multimodal architecture and RetNet was designed for "
+        "language models, not for audio",
+        "Jaegle et al., Perceiver: General Perception with Iterative Attention, "
+        "arXiv:2103.03206; Sun et al., Retentive Network: A Successor to Transformer for "
+        "Large Language Models, arXiv:2307.08621",
+    ),
+    Correction(
+        "generation-inference",
+        "audiocraft",
+        "definition",
+        "multiple AI music generation models, including MusicGen, AudioGen, and Encodec.",
+        "multiple AI audio generation models, including MusicGen and AudioGen, and the "
+        "EnCodec codec.",
+        "AudioGen generates sound effects and EnCodec is a codec, not a music generator; "
+        "spelling EnCodec",
+        AUDIOCRAFT,
+    ),
+    Correction(
+        "generation-inference",
+        "fine-tuning",
+        "details",
+        "fine-tuning a model like AudioCraft",
+        "fine-tuning a model like MusicGen (from Meta’s AudioCraft library)",
+        "AudioCraft is a library, not a model",
+        AUDIOCRAFT,
+    ),
+    Correction(
+        "generation-inference",
+        "cfg-scale",
+        "definition",
+        "used in diffusion models to balance",
+        "used in diffusion models, and in autoregressive models such as MusicGen, to balance",
+        "classifier-free guidance is used by autoregressive models too",
+        "Ho and Salimans, Classifier-Free Diffusion Guidance, arXiv:2207.12598; AudioCraft's "
+        "MusicGen.set_generation_params(cfg_coef=3.0)",
+    ),
+    Correction(
+        "generation-inference",
+        "cfg-scale",
+        "details",
+        "(e.g., 7–12)",
+        "(e.g., 7–12 in image models such as Stable Diffusion; MusicGen’s default is 3)",
+        "the 7–12 range comes from image models",
+        "Hugging Face diffusers StableDiffusionPipeline (guidance_scale defaults to 7.5); "
+        "AudioCraft's MusicGen.set_generation_params(cfg_coef=3.0)",
+    ),
+    Correction(
+        "generation-inference",
+        "cfg-scale",
+        "details",
+        "too high a scale can lead to overfitting or robotic output",
+        "too high a scale narrows variety and can add artefacts or robotic output",
+        "overfitting is a training failure; guidance acts at sampling time, trading "
+        "diversity for adherence",
+        "Ho and Salimans, arXiv:2207.12598",
+    ),
+)
 
 
 @dataclass(frozen=True)
@@ -114,12 +388,40 @@ COMPLETIONS: dict[tuple[str, str], Completion] = {
     ("generation-inference", "inpainting"): Completion(
         cut="commonly used for inpain",
         completed="commonly used for inpainting: the model generates only the missing "
-        "region, conditioned on the material around it, so that the new passage joins "
-        "smoothly with what comes before and after.",
+        "region, conditioned on the material around it. A diffusion model can take both "
+        "sides of the gap into account; a plain left-to-right autoregressive model sees only "
+        "what comes before it, unless it was trained for infilling.",
         origin="details completed by the trainer authors: the source breaks off mid-word "
         '("…commonly used for inpain"); everything after "inpain" is ours',
     ),
 }
+
+
+FIELDS = ("term", "definition", "details")
+
+
+def corrections_for(slug: str, entry_id: str) -> tuple[Correction, ...]:
+    return tuple(c for c in CORRECTIONS if (c.slug, c.entry) == (slug, entry_id))
+
+
+def apply_corrections(entry: Entry, corrections: tuple[Correction, ...]) -> Entry:
+    """The entry with each correction's source words replaced by ours (in order).
+
+    SystemExit if a correction's words do not occur exactly once in its field: the
+    source changed, or the table is wrong.
+    """
+    for correction in corrections:
+        if correction.field not in FIELDS:
+            raise SystemExit(f"{correction.slug}/{correction.entry}: bad field {correction.field!r}")
+        text = getattr(entry, correction.field)
+        count = text.count(correction.source)
+        if count != 1:
+            raise SystemExit(
+                f"{correction.slug}/{correction.entry}: the {correction.field} contains "
+                f"{correction.source!r} {count} times (a correction needs it exactly once)"
+            )
+        entry = replace(entry, **{correction.field: text.replace(correction.source, correction.ours)})
+    return entry
 
 
 def _curate(slug: str, entry: Entry) -> Entry:
@@ -131,6 +433,7 @@ def _curate(slug: str, entry: Entry) -> Entry:
         if alias.casefold() not in (a.casefold() for a in aliases):
             aliases.append(alias)
     entry = replace(entry, aliases=tuple(aliases), tags=curation.tags)
+    entry = apply_corrections(entry, corrections_for(slug, entry.id))
     completion = COMPLETIONS.get((slug, entry.id))
     if completion is not None:
         if not entry.details.endswith(completion.cut):

@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from trainer import sm2
 from trainer.model import Grade, Review, ReviewKind
-from trainer.store import DeckSource, Store
-from trainer.studyday import study_day
+from trainer.progress.store import DeckSource, Store
+from trainer.scheduling import sm2
+from trainer.scheduling.studyday import study_day
 
 NOW = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
 DAY = date(2026, 3, 1)

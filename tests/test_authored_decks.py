@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from trainer.cards import answers_for, cards_for_deck
-from trainer.decks import parse_deck
+from trainer.decks.cards import answers_for, cards_for_deck
+from trainer.decks.format import parse_deck
 from trainer.model import Deck, Direction, Entry, Source
 
 DECKS_DIR = Path(__file__).resolve().parent.parent / "decks"
@@ -34,7 +34,7 @@ EXPECTED_TERMS = {
     ],
     "demoscene": [
         "Tracker",
-        "Module (MOD/XM/IT/S3M)",
+        "Module",
         "Pattern",
         "Chiptune",
         "Softsynth",

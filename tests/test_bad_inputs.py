@@ -18,8 +18,8 @@ import pytest
 from click.testing import CliRunner
 
 from trainer.cli import cli
-from trainer.decks import MAX_SOURCE_BYTES
-from trainer.lint import MAX_ENTRIES
+from trainer.decks.format import MAX_SOURCE_BYTES
+from trainer.decks.lint import MAX_ENTRIES
 
 GOOD_DECK = """\
 slug = "sound-design"
@@ -517,7 +517,7 @@ def test_odd_but_valid_csv_imports(name: str, data: bytes, scratch: Path) -> Non
     assert result.stderr == ""
     text = (scratch / "out.toml").read_text(encoding="utf-8")
     assert "\r" not in text
-    from trainer.decks import parse_deck
+    from trainer.decks.format import parse_deck
 
     entries = parse_deck(scratch / "out.toml").entries
     assert entries[0].term == "Foley"
@@ -583,7 +583,7 @@ def test_a_glossary_with_a_bom_and_windows_line_ends_imports(scratch: Path) -> N
     result = CliRunner().invoke(cli, ["deck", "import-glossary", "in.txt", "--out", "out"])
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout == "Wrote out/basic-terms.toml: 'A–C: Basic Terms', 2 entries.\n"
-    from trainer.decks import parse_deck
+    from trainer.decks.format import parse_deck
 
     deck = parse_deck(scratch / "out/basic-terms.toml")
     assert [(e.term, e.definition) for e in deck.entries] == [

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = ROOT / "scripts"
 sys.path.insert(0, str(SCRIPTS))
 
+import bench  # noqa: E402
 from benchlib import synth  # noqa: E402
 
 NOW = datetime(2026, 3, 14, 18, 30, tzinfo=UTC)
@@ -33,7 +34,10 @@ MEASURES = {
     "sync",
     "export",
     "export_process",
+    "quiz_first",
     "quiz_rss",
+    "stats_screen",
+    "parse",
 }
 
 
@@ -135,4 +139,36 @@ def test_quick_run_reports_every_measure(tmp_path: Path) -> None:
         for key in ("queue_first", "queue_again", "answer", "open"):
             assert report["anki"][key]["median"] is not None, key
         assert set(report["ratios"]) == {"queue_first", "queue_again", "answer"}
+        pragmas = report["durability"]["pragmas"]
+        assert pragmas["anki"]["journal_mode"] == "wal"
+        assert {"journal_mode", "synchronous", "locking_mode"} <= set(pragmas["trainer"])
     assert "Measures" in done.stdout and "Side by side with Anki" in done.stdout
+
+
+def test_scale_run_has_a_row_per_size(tmp_path: Path) -> None:
+    out = tmp_path / "scale.json"
+    md = tmp_path / "scale.md"
+    done = subprocess.run(
+        [
+            *(sys.executable, str(SCRIPTS / "bench.py"), "--scale", "--scale-cards", "400,800"),
+            *("--scale-repeat", "1", "--json", str(out), "--markdown", str(md)),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    scale = json.loads(out.read_text())["scale"]
+    assert [row["cards"] for row in scale["rows"]] == [400, 800]
+    assert [row["reviews"] for row in scale["rows"]] == [4_000, 8_000]  # ten answers a card
+    for row in scale["rows"]:
+        assert {key for key, _ in bench.SCALE_COLUMNS} <= set(row["measures"])
+        for key, measure in row["measures"].items():
+            assert not measure["status"].startswith("failed"), (row["cards"], key, measure)
+            assert measure["median"] is not None, (row["cards"], key)
+    lines = md.read_text().splitlines()
+    assert lines[0].startswith("| cards | answers | status |")
+    assert lines[2].startswith("| 400 | 4,000 |") and lines[3].startswith("| 800 | 8,000 |")
+    assert lines[4].startswith("| growth | × 2 cards |")
+    assert "How cost grows with the store" in done.stdout

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from trainer import sm2
 from trainer.model import Card, CardState, Direction, Grade, Review, ReviewKind
+from trainer.scheduling import sm2
 from trainer.session import (
     Item,
     Limits,

@@ -12,10 +12,10 @@ from types import ModuleType
 
 import pytest
 
-from trainer import catalog
-from trainer.cards import answers_for, cards_for_deck
-from trainer.decks import deck_to_toml, parse_deck, parse_deck_text
-from trainer.glossary import is_promotional, parse_glossary
+from trainer.decks import catalog
+from trainer.decks.cards import answers_for, cards_for_deck
+from trainer.decks.format import deck_to_toml, parse_deck, parse_deck_text
+from trainer.decks.glossary import is_promotional, parse_glossary
 from trainer.model import Card, Deck, Direction, Source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,7 +109,11 @@ def test_glossary_decks_are_marked_glossary(slug: str) -> None:
     assert {entry.source for entry in load(slug).entries} == {Source.GLOSSARY}
 
 
-def test_every_source_entry_appears_once_in_its_sections_deck_with_the_sources_text() -> None:
+def test_every_source_entry_appears_once_in_its_sections_deck_with_the_sources_text(
+    import_source: ModuleType,
+) -> None:
+    """The source's text exactly, except the listed corrections (undone here) and the
+    completion of the entry the source cuts off."""
     imported = parse_glossary(SOURCE.read_text(encoding="utf-8"), SOURCE)
     by_title = {section.title: section for section in imported.sections}
     assert set(by_title) == set(GLOSSARY_DECKS.values())
@@ -120,9 +124,18 @@ def test_every_source_entry_appears_once_in_its_sections_deck_with_the_sources_t
         assert [e.id for e in deck.entries] == [e.id for e in source_entries]
         for shipped, source in zip(deck.entries, source_entries, strict=True):
             assert everywhere.count((slug, shipped.id)) == 1
+            assert set(source.aliases) <= set(shipped.aliases)
+            corrections = import_source.corrections_for(slug, shipped.id)
+            for correction in reversed(corrections):  # undo them, last first
+                text = getattr(shipped, correction.field)
+                assert text.count(correction.ours) >= 1, (shipped.id, correction.ours)
+                undone = text.replace(correction.ours, correction.source, 1) if correction.ours else None
+                if undone is None:  # a removal: put the source's words back where they were
+                    undone = getattr(source, correction.field)
+                    assert undone.replace(correction.source, "", 1) == text
+                shipped = replace(shipped, **{correction.field: undone})
             assert shipped.term == source.term
             assert shipped.definition == source.definition
-            assert set(source.aliases) <= set(shipped.aliases)
             if (slug, shipped.id) in COMPLETED:
                 assert shipped.details.startswith(source.details)
                 assert len(shipped.details) > len(source.details)
@@ -211,7 +224,7 @@ def _forms(name: str) -> list[str]:
 def _names(deck: Deck, entry_id: str) -> list[str]:
     entry = next(e for e in deck.entries if e.id == entry_id)
     names = [entry.term, *entry.aliases, *answers_for(entry)]
-    # parenthesised parts and slash options, found here independently of trainer.cards
+    # parenthesised parts and slash options, found here independently of trainer.decks.cards
     for name in list(names):
         names += re.findall(r"\(([^()]+)\)", name)
         names.append(re.sub(r"\s*\([^()]*\)", "", name))

@@ -56,5 +56,26 @@ class UndoError(TrainerError):
     """An answer cannot be taken back: another session answered or undid it since."""
 
 
+class AnkiPackageError(TrainerError):
+    """An Anki package (.apkg, .colpkg) cannot be read or imported."""
+
+    def __init__(self, path: Path | str, message: str) -> None:
+        self.path = Path(path)
+        self.message = message
+        super().__init__(f"{self.path}: {message}")
+
+
+class FSRSUnavailableError(TrainerError):
+    """FSRS was asked for but the optional extra (fsrs-rs-python) is not installed."""
+
+
+class SchedulerSettingsError(TrainerError):
+    """A scheduler setting is out of range or malformed (retention, FSRS parameters)."""
+
+
+class NotEnoughReviewsError(TrainerError):
+    """The learner's log has too few reviews for what was asked (fitting, evaluating)."""
+
+
 class LearnerError(TrainerError):
     """A learner name that cannot be used: empty, too long, or with a control character."""

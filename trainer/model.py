@@ -115,6 +115,8 @@ class CardState:
     interval: int = 0
     due: date | None = None
     lapses: int = 0
+    stability: float | None = None  # FSRS memory state; None under SM-2
+    difficulty: float | None = None
 
     @property
     def is_new(self) -> bool:
@@ -140,6 +142,24 @@ class Review:
     after: CardState
     answer_ms: int = 0
     id: int | None = field(default=None, compare=False)  # assigned by the store
+
+
+@dataclass(frozen=True)
+class TimedAnswer:
+    """An answer made elsewhere (an Anki review), to merge into a learner's log."""
+
+    card_id: str
+    at: datetime  # timezone-aware UTC
+    grade: Grade
+    answer_ms: int = 0
+
+
+@dataclass(frozen=True)
+class MergeReport:
+    """What merging answers into a learner's log did (or would do)."""
+
+    added: int  # answers added to the log
+    cards: int  # cards whose state changed
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ def bundled_decks_dir() -> Path:
     """The folder of the deck files shipped with the package.
 
     Installed (wheel or editable), the files are the `trainer.deckfiles` package data
-    (named so as not to clash with the parser module `trainer.decks`); run straight
+    (named so as not to clash with the parser module `trainer.decks.format`); run straight
     from a source checkout they are in the repository's `decks/`.
     """
     try:

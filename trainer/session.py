@@ -1,7 +1,7 @@
 """A study session: the day's queue, limits, sibling burying, the re-drill rounds, undo.
 
 Pure logic, no I/O of its own: it talks to a store object passed in (anything with
-the methods of `StudyStore`, in practice `trainer.store.Store`) and never reads the
+the methods of `StudyStore`, in practice `trainer.progress.store.Store`) and never reads the
 clock; the caller passes `now` with each answer.
 
 The queue of a study day `d`:
@@ -37,8 +37,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from trainer import sm2
 from trainer.model import Card, CardState, Direction, Grade, Review, ReviewKind
+from trainer.scheduling import sm2
 
 REDRILL_BELOW = Grade.GOOD  # grades below this join (or stay in) the re-drill
 
@@ -54,7 +54,7 @@ class StudyCardLike(Protocol):
 
 
 class DayCountsLike(Protocol):
-    """What a learner already did on a study day (`trainer.store.DayCounts`)."""
+    """What a learner already did on a study day (`trainer.progress.store.DayCounts`)."""
 
     @property
     def new(self) -> int: ...
@@ -64,8 +64,8 @@ class DayCountsLike(Protocol):
 
 
 class QueueSource(Protocol):
-    """The store methods a day's queue is built from (`trainer.store.Store`, or
-    `trainer.queue.QueueReader` for commands that only read)."""
+    """The store methods a day's queue is built from (`trainer.progress.store.Store`, or
+    `trainer.progress.queue.QueueReader` for commands that only read)."""
 
     def redrill_cards(
         self, learner: str, decks: Sequence[str], day: date
@@ -85,7 +85,7 @@ class QueueSource(Protocol):
 
 
 class StudyStore(QueueSource, Protocol):
-    """The store methods a session uses (see `trainer.store.Store`)."""
+    """The store methods a session uses (see `trainer.progress.store.Store`)."""
 
     def record(self, review: Review) -> Review: ...
 

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from trainer import paths
 from trainer.errors import SettingsError
 from trainer.files import TooLargeError, read_regular
-from trainer.studyday import DEFAULT_ROLLOVER_HOUR
+from trainer.scheduling.studyday import DEFAULT_ROLLOVER_HOUR
 
 KEYS = ("timezone", "rollover_hour", "new_per_day", "reviews_per_day")
 #: The most new cards and due reviews one study day may hold (here and in quiz --new, --reviews).

@@ -15,7 +15,6 @@ Siblings are buried in both programs (Anki's bury options on).
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import time
 from collections import Counter
@@ -223,8 +222,10 @@ def build(
 def probe(path: Path, *, answers: int) -> dict[str, Any]:
     """In this (fresh) process: open a copy of the collection, time the first and a second
     `get_queued_cards`, then `answers` answers (Good) with `answer_card`."""
+    from benchlib.probes import copy_flushed, durability
+
     work = path.with_name("probe-" + path.name)
-    shutil.copyfile(path, work)
+    copy_flushed(path, work)
     from anki.collection import Collection
     from anki.scheduler.v3 import CardAnswer
 
@@ -240,6 +241,8 @@ def probe(path: Path, *, answers: int) -> dict[str, Any]:
         mark = time.perf_counter()
         queued = col.sched.get_queued_cards()
         again = time.perf_counter() - mark
+        assert col.db is not None
+        pragmas = durability(col.db.scalar)
         counts = {
             "new": queued.new_count,
             "learning": queued.learning_count,
@@ -268,4 +271,5 @@ def probe(path: Path, *, answers: int) -> dict[str, Any]:
         "queue_again": again,
         "queue_counts": counts,
         "answers": answer_times,
+        "durability": pragmas,
     }

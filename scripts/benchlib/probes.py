@@ -4,7 +4,10 @@
     python -m benchlib.probes answers DB LEARNER COUNT
     python -m benchlib.probes sync    DB REPEAT
     python -m benchlib.probes export  DECK_DIR OUT_DIR REPEAT
+    python -m benchlib.probes parse   DECK_DIR REPEAT
     python -m benchlib.probes anki    COLLECTION COUNT
+    python -m benchlib.probes rss     CMD...
+    python -m benchlib.probes first   MARKER CMD...
 
 bench.py starts a new process per run, so "first" really is the first call in a
 process (cold SQLAlchemy statement caches, cold SQLite page cache of the process).
@@ -14,6 +17,7 @@ The study day is the one trainer's CLI would use (AppContext.today()).
 from __future__ import annotations
 
 import json
+import os
 import random
 import shutil
 import sys
@@ -25,6 +29,26 @@ from typing import Any
 
 # Grades given to the 200 answers: mostly 4-5 with some 3 and fails, like a learner.
 GRADES = (4, 5, 4, 3, 4, 5, 2, 4, 4, 5)
+
+
+def copy_flushed(source: Path, target: Path) -> None:
+    """Copy a database file and write the copy to disk before anything is timed.
+
+    A fresh copy is hundreds of megabytes of dirty pages; left to the kernel, their
+    write-back runs during the timed answers and slows down every fsync of a commit
+    (the first answers of a probe took several times longer than the rest).
+    """
+    shutil.copyfile(source, target)
+    with open(target, "rb+") as handle:
+        os.fsync(handle.fileno())
+
+
+def durability(execute: Any) -> dict[str, Any]:
+    """What a commit guarantees on this SQLite connection: the pragmas that decide it."""
+    return {
+        name: execute(f"PRAGMA {name}")
+        for name in ("journal_mode", "synchronous", "locking_mode", "fullfsync")
+    }
 
 
 def _today() -> Any:
@@ -62,7 +86,7 @@ def _start(store: Any, learner: str, day: Any) -> tuple[Any, float, float]:
 
 
 def queue(db: str, learner: str) -> dict[str, Any]:
-    from trainer.store import Store
+    from trainer.progress.store import Store
 
     day = _today()
     mark = time.perf_counter()
@@ -88,15 +112,17 @@ def queue(db: str, learner: str) -> dict[str, Any]:
 def answers(db: str, learner: str, count: int) -> dict[str, Any]:
     """Answer up to `count` cards of today's queue on a copy of the store (Session.answer:
     SM-2 and Store.record, one committed transaction each)."""
-    from trainer.store import Store
+    from trainer.progress.store import Store
 
     day = _today()
     with tempfile.TemporaryDirectory(prefix="bench-answers-") as folder:
         copy = Path(folder) / "progress.db"
-        shutil.copyfile(db, copy)
+        copy_flushed(Path(db), copy)
         store = Store.open(str(copy))
         try:
             session, _decks, _first = _start(store, learner, day)
+            with store.engine.connect() as conn:
+                pragmas = durability(lambda sql: conn.exec_driver_sql(sql).scalar())
             times = []
             kinds: dict[str, int] = {}
             for i in range(count):
@@ -111,13 +137,13 @@ def answers(db: str, learner: str, count: int) -> dict[str, Any]:
                 kinds[str(review.kind)] = kinds.get(str(review.kind), 0) + 1
         finally:
             store.close()
-    return {"answers": times, "kinds": kinds}
+    return {"answers": times, "kinds": kinds, "durability": pragmas}
 
 
 def sync(db: str, repeat: int) -> dict[str, Any]:
     """Store.sync_decks over the bundled and registered deck files, none of them changed."""
-    from trainer.catalog import bundled_deck_files
-    from trainer.store import DeckSource, Store
+    from trainer.decks.catalog import bundled_deck_files
+    from trainer.progress.store import DeckSource, Store
 
     store = Store.open(db)
     try:
@@ -142,8 +168,8 @@ def sync(db: str, repeat: int) -> dict[str, Any]:
 
 def export(deck_dir: str, out_dir: str, repeat: int) -> dict[str, Any]:
     """export_decks(combined) of the synthetic decks only (exactly the benchmark's cards)."""
-    from trainer.catalog import load_decks
-    from trainer.export import export_decks
+    from trainer.anki.export import export_decks
+    from trainer.decks.catalog import load_decks
 
     paths = sorted(Path(deck_dir).glob("*.toml"))
     mark = time.perf_counter()
@@ -165,25 +191,62 @@ def export(deck_dir: str, out_dir: str, repeat: int) -> dict[str, Any]:
     }
 
 
+def parse(deck_dir: str, repeat: int) -> dict[str, Any]:
+    """load_decks (parse and validate) of the synthetic deck files, `repeat` times."""
+    from trainer.decks.catalog import load_decks
+
+    paths = sorted(Path(deck_dir).glob("*.toml"))
+    times = []
+    entries = 0
+    for _ in range(repeat):
+        mark = time.perf_counter()
+        decks = load_decks(paths)
+        times.append(time.perf_counter() - mark)
+        entries = sum(len(d.entries) for d in decks)
+    return {"parse": times, "entries": entries, "files": len(paths)}
+
+
 def anki(collection: str, count: int) -> dict[str, Any]:
     from benchlib import ankiside
 
     return ankiside.probe(Path(collection), answers=count)
 
 
-def rss(cmd: list[str]) -> dict[str, Any]:
-    """Peak resident memory of `cmd` run with stdin at EOF (os.wait4: this child only)."""
+def rss(cmd: list[str], marker: str = "") -> dict[str, Any]:
+    """Peak resident memory of `cmd` (os.wait4: this child only) and how long it took.
+
+    With a `marker` (text of the first card), standard input stays open until the
+    marker shows on standard output, then it is closed (EOF ends the quiz): "first"
+    is the time from starting the process to the first card on screen. Without one,
+    standard input is at EOF from the start.
+    """
     import os
+    import selectors
     import subprocess
 
     mark = time.perf_counter()
     proc = subprocess.Popen(
-        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
     )
-    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    assert proc.stdin is not None and proc.stdout is not None
+    first = None
+    chunks: list[bytes] = []
+    if marker:
+        wanted = marker.encode()
+        selector = selectors.DefaultSelector()
+        selector.register(proc.stdout, selectors.EVENT_READ)
+        while True:
+            selector.select()
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            if wanted in b"".join(chunks):
+                first = time.perf_counter() - mark
+                break
+        selector.close()
     proc.stdin.close()
-    out = proc.stdout.read()
-    proc.stderr.read()
+    chunks.append(proc.stdout.read())
     _pid, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - mark
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -192,7 +255,8 @@ def rss(cmd: list[str]) -> dict[str, Any]:
         "peak_mb": usage.ru_maxrss * kib / 1_000_000,
         "exit": proc.returncode,
         "seconds": elapsed,
-        "output": out.decode(errors="replace"),
+        "first": first,
+        "output": b"".join(chunks).decode(errors="replace"),
     }
 
 
@@ -208,6 +272,10 @@ def main(argv: list[str]) -> None:
         result = export(args[0], args[1], int(args[2]))
     elif name == "rss":
         result = rss(args)
+    elif name == "first":
+        result = rss(args[1:], marker=args[0])
+    elif name == "parse":
+        result = parse(args[0], int(args[1]))
     elif name == "anki":
         result = anki(args[0], int(args[1]))
     else:

@@ -1,7 +1,7 @@
 """A deterministic synthetic collection: deck files, a progress store, the same cards for Anki.
 
 Everything follows from the sizes and the seed (no `random` state, no clock): the
-history is simulated day by day with trainer's own SM-2 rules (`trainer.sm2`,
+history is simulated day by day with trainer's own SM-2 rules (`trainer.scheduling.sm2`,
 re-implemented here on plain integers for speed) for one learner over `days` study
 days ending today, so every review row's state before is the state after of the
 card's previous row, and each card's final state is the state after of its last
@@ -421,7 +421,7 @@ def _check_formats(engine: Any) -> None:
     """Fail loudly if the SQLite dialect stores dates or datetimes differently from here."""
     from sqlalchemy import Date
 
-    from trainer.store import UTCDateTime
+    from trainer.progress.store import UTCDateTime
 
     dialect = engine.dialect
     day = date(2024, 2, 29)
@@ -518,7 +518,7 @@ def open_engine(db_path: Path) -> tuple[Any, Any]:
 
     Uses `Store.open` (its migrations) when the store module has it, else the ORM metadata.
     """
-    from trainer import store as store_module
+    from trainer.progress import store as store_module
 
     store_class = getattr(store_module, "Store", None)
     if store_class is not None and hasattr(store_class, "open"):
@@ -536,8 +536,8 @@ def _card_texts(
 ) -> list[tuple[str, str, str, str, str, str, int]]:
     """(id, entry, direction, term, front, back, ord) of a deck file's cards, made by trainer."""
     try:
-        from trainer.cards import cards_for_deck
-        from trainer.decks import parse_deck
+        from trainer.decks.cards import cards_for_deck
+        from trainer.decks.format import parse_deck
     except ImportError:  # the decks engineer's modules are not there yet: a plain stand-in
         rows = []
         for entry in range(sizes.entries_per_deck):
@@ -597,7 +597,7 @@ def add_decks_directly(cursor: sqlite3.Cursor, paths: Sequence[Path], sizes: Siz
         ("id", "deck_slug", "entry_id", "direction", "term", "front", "back", "ord", "retired"),
     )
     jobs = [(path, sizes, deck) for deck, path in enumerate(paths)]
-    if sizes.card_count >= 10_000:  # trainer.cards.mask is slow-ish: use every core
+    if sizes.card_count >= 10_000:  # trainer.decks.cards.mask is slow-ish: use every core
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor() as pool:
@@ -605,7 +605,7 @@ def add_decks_directly(cursor: sqlite3.Cursor, paths: Sequence[Path], sizes: Siz
     else:
         texts = [_card_texts(*job) for job in jobs]
     try:  # registered decks come after the bundled ones (AppContext.open_store's order)
-        from trainer.catalog import bundled_deck_files
+        from trainer.decks.catalog import bundled_deck_files
 
         first = len(bundled_deck_files())
     except ImportError:
@@ -786,7 +786,7 @@ def fill_review_days(cursor: sqlite3.Cursor) -> None:
     ).fetchone()
     if found is None:
         return
-    from trainer.reviewdays import BACKFILL_SQL
+    from trainer.progress.reviewdays import BACKFILL_SQL
 
     cursor.execute("DELETE FROM review_days")
     cursor.execute(BACKFILL_SQL)
@@ -796,8 +796,8 @@ def settle(db_path: Path, learner: str, sizes: Sizes, today: date) -> dict[str, 
     """Sync the decks as every command does (adds the bundled ones) and check the synthetic
     decks are in line with their files; the learner suspends the bundled cards so that
     the new cards are the last of the deck order (the worst case for the new-card query)."""
-    from trainer.catalog import bundled_deck_files
-    from trainer.store import DeckSource, Store
+    from trainer.decks.catalog import bundled_deck_files
+    from trainer.progress.store import DeckSource, Store
 
     store = Store.open(db_path)
     try:

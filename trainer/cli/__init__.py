@@ -75,6 +75,10 @@ def _register() -> None:
 
     cli.add_command(export.export)
 
+    from trainer.cli import ankiimport
+
+    cli.add_command(ankiimport.import_anki)
+
     from trainer.cli import quiz
 
     cli.add_command(quiz.quiz)

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from trainer.model import CardListing
 
 
-STATES = ("new", "learning", "review", "suspended", "retired")  # as trainer.browse.STATES
+STATES = ("new", "learning", "review", "suspended", "retired")  # as trainer.progress.browse.STATES
 #: Rows of the table when --limit is not given (--json lists every card by default).
 TABLE_LIMIT = 100
 
@@ -81,8 +81,8 @@ def cards(
         trainer cards --due --limit 20
         trainer cards --search diffusion --json
     """
-    from trainer import browse
     from trainer.errors import UnknownDeckError
+    from trainer.progress import browse
 
     reader = app.read_store()
     known = browse.active_decks(reader)

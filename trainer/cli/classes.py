@@ -78,7 +78,7 @@ def report(
     """
     if as_json and csv_path is not None:
         raise click.UsageError("choose one of --json and --csv")
-    from trainer.classreport import class_report, report_to_json, write_csv
+    from trainer.progress.classreport import class_report, report_to_json, write_csv
 
     store = app.open_store()
     result = class_report(store.engine, today=app.today(), decks=list(slugs), since=since)

@@ -14,9 +14,9 @@ from trainer import paths
 
 if TYPE_CHECKING:
     from trainer.model import Deck
+    from trainer.progress.readers import Reader
+    from trainer.progress.store import Store
     from trainer.settings import Settings
-    from trainer.sqlread import Reader
-    from trainer.store import Store
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -54,7 +54,7 @@ class AppContext:
 
     def today(self) -> date:
         """The current study day in the learner's time zone, after the rollover hour."""
-        from trainer.studyday import study_day
+        from trainer.scheduling.studyday import study_day
 
         return study_day(self.now(), self.settings.timezone, self.settings.rollover_hour)
 
@@ -70,8 +70,8 @@ class AppContext:
         """
         if self._store is not None:
             return self._store
-        from trainer.catalog import bundled_deck_files
-        from trainer.store import DeckSource, Store
+        from trainer.decks.catalog import bundled_deck_files
+        from trainer.progress.store import DeckSource, Store
 
         store = Store.open(self.store_target())
         self._store = store
@@ -95,12 +95,12 @@ class AppContext:
         """
         if self._reader is not None:
             return self._reader
-        from trainer.sqlread import EngineReader, fresh_sqlite_reader
+        from trainer.progress.readers import EngineReader, fresh_sqlite_reader
 
         reader: Reader | None = None
         target = self.store_target()
         if "://" not in target:
-            from trainer.catalog import bundled_deck_files
+            from trainer.decks.catalog import bundled_deck_files
 
             reader = fresh_sqlite_reader(Path(target).expanduser(), bundled_deck_files())
         if reader is None:
@@ -127,8 +127,8 @@ class AppContext:
         A registered deck file that cannot be read or parsed is left out: `open_store`
         has already said why, in one warning line.
         """
-        from trainer.catalog import bundled_deck_files, load_decks
-        from trainer.decks import parse_deck
+        from trainer.decks.catalog import bundled_deck_files, load_decks
+        from trainer.decks.format import parse_deck
         from trainer.errors import DeckFormatError
 
         store = self.open_store()

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from trainer.cli.context import AppContext
-    from trainer.lint import Finding
+    from trainer.decks.lint import Finding
     from trainer.model import Deck
 
 
@@ -52,7 +52,7 @@ def list_decks(app: AppContext, as_json: bool) -> None:
         trainer deck list
         trainer deck list --json
     """
-    from trainer.catalog import deck_summary, load_bundled_decks
+    from trainer.decks.catalog import deck_summary, load_bundled_decks
 
     registered = _registered_decks(app)
     decks = load_bundled_decks() + registered
@@ -82,8 +82,8 @@ def show_deck(app: AppContext, slug: str, as_json: bool) -> None:
         trainer deck show foundational
         trainer deck show demoscene --json
     """
-    from trainer.cards import cards_for_deck
-    from trainer.catalog import deck_record, select_decks
+    from trainer.decks.cards import cards_for_deck
+    from trainer.decks.catalog import deck_record, select_decks
 
     (chosen,) = select_decks(_known_decks(app), [slug])
     if as_json:
@@ -95,7 +95,7 @@ def show_deck(app: AppContext, slug: str, as_json: bool) -> None:
 
 
 # --- for instructors: build, check, register ------------------------------------------
-# (trainer.lint, trainer.authoring, trainer.csv_import and the store are imported inside
+# (trainer.decks.lint, .authoring, .csv_import and the store are imported inside
 # the commands, so `trainer --help` stays fast.)
 
 
@@ -110,7 +110,7 @@ def _registered_paths(app: AppContext) -> list[Path]:
     if "://" not in target and not Path(target).exists():
         return []
     from trainer.errors import StoreError
-    from trainer.store import Store
+    from trainer.progress.store import Store
 
     try:
         store = Store.open(target)
@@ -125,14 +125,14 @@ def _registered_paths(app: AppContext) -> list[Path]:
 
 def _known_decks(app: AppContext) -> list[Deck]:
     """The bundled decks, then the registered ones that parse (a broken one is a warning)."""
-    from trainer.catalog import load_bundled_decks
+    from trainer.decks.catalog import load_bundled_decks
 
     return load_bundled_decks() + _registered_decks(app)
 
 
 def _registered_decks(app: AppContext) -> list[Deck]:
     """The registered decks that parse; one that does not is a warning on stderr."""
-    from trainer.decks import parse_deck
+    from trainer.decks.format import parse_deck
     from trainer.errors import DeckFormatError
 
     decks: list[Deck] = []
@@ -145,7 +145,7 @@ def _registered_decks(app: AppContext) -> list[Deck]:
 
 
 def _refuse_taken_slug(slug: str, known: Sequence[Deck]) -> None:
-    from trainer.catalog import BUNDLED_SLUGS
+    from trainer.decks.catalog import BUNDLED_SLUGS
     from trainer.errors import AuthoringError
 
     for other in known:
@@ -197,7 +197,7 @@ def new_deck(
         trainer deck new course.toml --title "Week 1" \\
             --from foundational:audio-codec,latent-space --from models-architectures:gan
     """
-    from trainer.authoring import (
+    from trainer.decks.authoring import (
         copy_entries,
         new_anki_deck_id,
         new_deck_text,
@@ -231,7 +231,7 @@ def new_deck(
 
 def _written(app: AppContext, files: Sequence[tuple[Path, str]]) -> None:
     """After an import: the check of the written files, as `deck check` prints it."""
-    from trainer.lint import check_texts
+    from trainer.decks.lint import check_texts
 
     result = check_texts(files, _known_decks(app))
     _echo_findings(result.findings)
@@ -280,9 +280,9 @@ def import_csv(
     \b
         trainer deck import-csv terms.csv --out sound-design.toml --title "Sound Design"
     """
-    from trainer.authoring import new_anki_deck_id, refuse_existing, slug_for, write_text
-    from trainer.csv_import import parse_csv
-    from trainer.decks import deck_to_toml, parse_deck_text, read_text_file
+    from trainer.decks.authoring import new_anki_deck_id, refuse_existing, slug_for, write_text
+    from trainer.decks.csv_import import parse_csv
+    from trainer.decks.format import deck_to_toml, parse_deck_text, read_text_file
 
     chosen = slug_for(title, slug)
     refuse_existing(out, force)
@@ -311,7 +311,7 @@ def _entries(count: int) -> str:
 
 def _fits(path: Path, toml: str) -> None:
     """A deck file about to be written must be one `deck check` reads."""
-    from trainer.decks import size_error
+    from trainer.decks.format import size_error
 
     too_big = size_error(path, len(toml.encode("utf-8")))
     if too_big is not None:
@@ -355,11 +355,11 @@ def import_glossary(app: AppContext, file: Path, out_dir: Path, force: bool) -> 
     \b
         trainer deck import-glossary glossary.txt --out decks/
     """
-    from trainer.authoring import new_anki_deck_id, write_texts
-    from trainer.decks import deck_to_toml, parse_deck_text, read_text_file, slugify
+    from trainer.decks.authoring import new_anki_deck_id, write_texts
+    from trainer.decks.format import deck_to_toml, parse_deck_text, read_text_file, slugify
+    from trainer.decks.glossary import HEADING_RE, parse_glossary, section_deck
+    from trainer.decks.lint import Finding, Severity
     from trainer.errors import DeckFormatError
-    from trainer.glossary import HEADING_RE, parse_glossary, section_deck
-    from trainer.lint import Finding, Severity
 
     text = read_text_file(file, "glossary document")
     imported = parse_glossary(text, file)
@@ -434,7 +434,7 @@ def check(app: AppContext, paths: tuple[Path, ...], as_json: bool) -> None:
         trainer deck check sound-design.toml
         trainer deck check decks/*.toml --json
     """
-    from trainer.lint import check_files, records
+    from trainer.decks.lint import check_files, records
 
     result = check_files(list(paths), _known_decks(app))
     if as_json:
@@ -461,7 +461,7 @@ def add_deck(app: AppContext, path: Path) -> None:
     \b
         trainer deck add sound-design.toml
     """
-    from trainer.lint import check_files
+    from trainer.decks.lint import check_files
 
     result = check_files([path], _known_decks(app))
     _echo_findings(result.findings, err=True)

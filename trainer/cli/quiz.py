@@ -28,11 +28,11 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
-    from trainer.answer import Match
+    from trainer.decks.answer import Match
     from trainer.model import Card, Direction, Entry
+    from trainer.progress.readers import Reader
+    from trainer.progress.store import Store
     from trainer.session import Item, Session
-    from trainer.sqlread import Reader
-    from trainer.store import Store
 
 COMMAND_KEYS = frozenset("qubse?")
 GRADE_KEYS = frozenset("012345")
@@ -154,8 +154,8 @@ def _deck_slugs(store: Store, wanted: Sequence[str]) -> list[str]:
 
 @contextmanager
 def _reader_of(store: Store) -> Iterator[Reader]:
-    """A plain-SQL reader on the open store's engine (for trainer.queue's reads)."""
-    from trainer.sqlread import EngineReader
+    """A plain-SQL reader on the open store's engine (for trainer.progress.queue's reads)."""
+    from trainer.progress.readers import EngineReader
 
     with store.engine.connect() as conn:
         yield EngineReader(conn)
@@ -166,8 +166,8 @@ def _next_due(reader: Reader, learner: str, slugs: Sequence[str], day: date) -> 
 
     A buried card comes up on the later of its due day and the end of its burial.
     """
-    from trainer import queue
-    from trainer.sqlread import learner_id
+    from trainer.progress import queue
+    from trainer.progress.readers import learner_id
 
     lid = learner_id(reader, learner)
     return None if lid is None else queue.next_due(reader, lid, slugs, day)
@@ -211,7 +211,7 @@ class _Quiz:
         matches leaves the cards' own text in use.
         """
         if card.deck not in self._entries:
-            from trainer.decks import parse_deck
+            from trainer.decks.format import parse_deck
             from trainer.errors import TrainerError
 
             entries: dict[str, Entry] = {}
@@ -306,7 +306,7 @@ class _Quiz:
                 f"{ui.plural(review.after.interval, 'day')} ({review.after.due})",
                 "dim",
             )
-        from trainer.sm2 import is_leech_lapse
+        from trainer.scheduling.sm2 import is_leech_lapse
 
         if is_leech_lapse(review.before.lapses, review.after.lapses):
             self.hint(
@@ -320,8 +320,8 @@ class _Quiz:
 
         if typed_text is None or item.card.direction is not Direction.REVERSE:
             return None
-        from trainer.answer import check_answer
-        from trainer.cards import answers_for
+        from trainer.decks.answer import check_answer
+        from trainer.decks.cards import answers_for
 
         entry = self.entry_for(item.card)
         answers = answers_for(entry) if entry is not None else [item.card.back]
@@ -337,7 +337,7 @@ class _Quiz:
             self.console.print(ui.help_panel())
             return False
         if key == "e":
-            from trainer.cards import forward_back
+            from trainer.decks.cards import forward_back
 
             title = self.titles.get(item.card.deck, item.card.deck)
             entry = self.entry_for(item.card)
@@ -447,8 +447,8 @@ def quiz(
         trainer quiz --deck foundational --new 10
         printf '\\n4\\n' | trainer quiz --new 1
     """
-    from trainer.catalog import bundled_deck_files
     from trainer.cli.output import console as safe_console
+    from trainer.decks.catalog import bundled_deck_files
     from trainer.session import Session
     from trainer.ui import quiz as ui
 
@@ -534,7 +534,7 @@ def quiz(
 
 def _streak(reader: Reader, learner: str, day: date) -> int:
     """The current streak (study days from the per-day totals of the log)."""
-    from trainer.streaks import study_streak
+    from trainer.progress.streaks import study_streak
 
     return study_streak(reader, learner, day).current
 
@@ -557,7 +557,7 @@ def status(app: AppContext, as_json: bool) -> None:
     # Plain SQL through app.read_store(): a synced SQLite store is read with the
     # standard library alone (no SQLAlchemy, no rich), so the command starts fast.
     from trainer.model import ReviewKind
-    from trainer.queue import QueueReader
+    from trainer.progress.queue import QueueReader
     from trainer.session import plan_day
 
     reader = app.read_store()

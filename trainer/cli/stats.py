@@ -41,7 +41,7 @@ def stats(
         trainer stats --deck foundational --days 7
         trainer stats --learner bob --json
     """
-    from trainer.stats import compute_stats, stats_to_json
+    from trainer.progress.stats import compute_stats, stats_to_json
 
     result = compute_stats(
         app.read_store(),

@@ -14,7 +14,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from trainer.catalog import deck_source
+from trainer.decks.catalog import deck_source
 from trainer.model import Card, Deck, Direction
 
 

@@ -16,7 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from trainer.answer import DiffOp, Match, Verdict
+from trainer.decks.answer import DiffOp, Match, Verdict
 from trainer.model import Card, CardState, Direction, Grade, Review, ReviewKind
 from trainer.printable import plural
 from trainer.session import Item, Progress, Summary

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from trainer.printable import plural
-from trainer.stats import Bin, Share, Stats, TroubleCard
+from trainer.progress.stats import Bin, Share, Stats, TroubleCard
 
 EMPTY_MESSAGE = "No answers yet: run `trainer quiz`."
 
