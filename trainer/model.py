@@ -235,7 +235,7 @@ def learner_name_problem(name: str) -> str | None:
     character = unsafe_character(name) or next((c for c in name if c in "\t\n"), None)
     if character is not None:
         return (
-            f"the learner's name contains the character {describe(character)}; "
+            f"the learner's name contains {describe(character)}; "
             "use letters, digits, spaces and punctuation"
         )
     return None

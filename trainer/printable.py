@@ -27,16 +27,23 @@ _UNSAFE_RE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
 REPLACEMENT = "\ufffd"
 
 
-def unsafe_character(text: str) -> str | None:
-    """The first control or bidirectional formatting character of `text` (tab and
-    newline are fine), or None."""
+def unsafe_at(text: str) -> int:
+    """The index of the first control or bidirectional formatting character of `text`
+    (tab and newline are fine), or -1."""
     found = _UNSAFE_RE.search(text)
-    return None if found is None else found.group()
+    return -1 if found is None else found.start()
+
+
+def unsafe_character(text: str) -> str | None:
+    """The first control or bidirectional formatting character of `text`, or None."""
+    at = unsafe_at(text)
+    return None if at < 0 else text[at]
 
 
 def describe(character: str) -> str:
-    """A character as a person can read it in a message: "U+001B"."""
-    return f"U+{ord(character):04X}"
+    """A character for a message: "the control character U+001B"."""
+    kind = "bidirectional formatting" if character in BIDI_CONTROLS else "control"
+    return f"the {kind} character U+{ord(character):04X}"
 
 
 def safe(text: str) -> str:

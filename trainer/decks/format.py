@@ -18,7 +18,7 @@ from typing import Any
 from trainer.errors import DeckFormatError
 from trainer.files import TooLargeError, read_regular
 from trainer.model import Deck, Entry, Source
-from trainer.printable import BIDI_CONTROLS, describe, unsafe_character
+from trainer.printable import describe, unsafe_at, unsafe_character
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TAG_RE = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
@@ -62,8 +62,7 @@ def value_problem(key: str, value: str) -> str | None:
     formatting character, or longer than MAX_LENGTHS allows); None if it can."""
     character = unsafe_character(value)
     if character is not None:
-        kind = "bidirectional formatting" if character in BIDI_CONTROLS else "control"
-        return f"'{key}' contains the {kind} character {describe(character)}; remove it"
+        return f"'{key}' contains {describe(character)}; remove it"
     limit = MAX_LENGTHS.get(key)
     if limit is not None and len(value) > limit:
         return (
@@ -227,9 +226,10 @@ def read_file_bytes(path: Path, what: str = "deck file") -> bytes:
 
 
 def decode_text(data: bytes, path: Path, what: str = "deck file") -> str:
-    """A file's bytes as text (a UTF-8 BOM removed); DeckFormatError if not UTF-8."""
+    """A file's bytes as text (a UTF-8 BOM removed); DeckFormatError if it is not UTF-8
+    or holds a control character other than tab and line ends."""
     try:
-        return data.decode("utf-8").removeprefix("\ufeff")
+        text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise DeckFormatError(
@@ -237,6 +237,17 @@ def decode_text(data: bytes, path: Path, what: str = "deck file") -> str:
             line,
             f"the {what} is not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8",
         ) from None
+    # Control and bidirectional formatting characters (trainer.printable) are refused
+    # anywhere in the file: a terminal or an editor would show the text otherwise than it is.
+    lines = text.replace("\r\n", "\n")
+    at = unsafe_at(lines)
+    if at >= 0:
+        raise DeckFormatError(
+            path,
+            lines.count("\n", 0, at) + 1,
+            f"the {what} contains {describe(lines[at])}; remove it",
+        )
+    return text
 
 
 def read_text_file(path: Path, what: str = "deck file") -> str:

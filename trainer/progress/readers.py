@@ -88,9 +88,16 @@ def to_date(value: date | str | None) -> date | None:
         ) from None
 
 
+def error_text(error: BaseException) -> str:
+    """A database error as one line: the driver's first line (PostgreSQL adds the statement
+    and a caret below it), without SQLAlchemy's background link."""
+    text = str(getattr(error, "orig", None) or error).strip()
+    return " ".join(text.split("\n", 1)[0].split())
+
+
 def failed(error: BaseException) -> StoreError:
     """The one message for a read the database refused (a table dropped, a damaged file)."""
-    message = " ".join(str(getattr(error, "orig", None) or error).split())
+    message = error_text(error)
     if "locked" in message or "busy" in message or "lock timeout" in message:
         return StoreError(
             f"the progress store is busy: another trainer has held it for more than "

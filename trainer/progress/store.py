@@ -100,7 +100,14 @@ from trainer.model import (
     TimedAnswer,
 )
 from trainer.progress import migrations, queue, reviewdays
-from trainer.progress.readers import EngineReader, Params, Reader, SQLiteReader, to_date
+from trainer.progress.readers import (
+    EngineReader,
+    Params,
+    Reader,
+    SQLiteReader,
+    error_text,
+    to_date,
+)
 from trainer.scheduling import sm2
 
 
@@ -766,7 +773,7 @@ class Store:
     def _unfit(self, error: exc.DataError) -> StoreError:
         """A value the database would not keep (too long for its column, a NUL on
         PostgreSQL): about that value, not the store, which is as it was."""
-        message = " ".join(str(error.orig if error.orig is not None else error).split())
+        message = error_text(error)
         return StoreError(
             f"a value does not fit the store {self.where} ({message}); nothing was "
             "changed: shorten or correct that value"
@@ -774,7 +781,7 @@ class Store:
 
     def _corrupt(self, error: exc.DatabaseError | sqlite3.DatabaseError) -> StoreError:
         """The one message for a store SQLite cannot read, whenever that shows."""
-        message = str(getattr(error, "orig", None) or error)
+        message = error_text(error)
         return StoreError(
             f"{self.where} is corrupt ({message}); restore it from a backup "
             "or pass another file with --db"
