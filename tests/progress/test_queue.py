@@ -618,5 +618,5 @@ def test_a_database_error_in_a_queue_read_is_a_store_error(
     with store.engine.connect() as conn:
         conn.exec_driver_sql("DROP TABLE deck_progress")
         conn.commit()
-    with pytest.raises(StoreError, match=r"failed: no such table: deck_progress$"):
+    with pytest.raises(StoreError, match=r"cannot be read \(no such table: deck_progress\);"):
         store.new_cards("ada", None, DAY)
