@@ -17,9 +17,10 @@ import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from trainer.decks.format import deck_to_toml
+from trainer.decks.format import deck_to_toml, parse_deck
 from trainer.decks.glossary import GlossaryImport, parse_glossary, section_deck
-from trainer.model import Deck, Entry
+from trainer.model import CorrectedField, Deck, Entry
+from trainer.model import Correction as DeckCorrection
 
 ROOT = Path(__file__).resolve().parent.parent
 DECKS = ROOT / "decks"
@@ -63,35 +64,113 @@ SECTIONS = (
 class Curation:
     aliases: tuple[str, ...] = ()  # added after the importer's aliases
     tags: tuple[str, ...] = ()
+    mask: tuple[str, ...] = ()  # more words to hide in the reverse prompt
+    reverse: str = ""  # our reverse prompt, where the source's definition gives the answer away
 
 
 CURATION: dict[str, dict[str, Curation]] = {
     "foundational": {
-        "audio-codec": Curation(("codec",), ("audio", "compression")),
+        "audio-codec": Curation(
+            ("codec",),
+            ("audio", "compression"),
+            reverse="The general name for any method, from MP3 and Opus to neural networks such "
+            "as SoundStream, that compresses and decompresses digital sound to reduce file size "
+            "while preserving perceptual quality.",
+        ),
         "attention-mechanism": Curation(("attention",), ("architecture",)),
         "autoregressive-model": Curation(("autoregressive",), ("architecture", "generation")),
-        "bit-depth": Curation((), ("audio",)),
-        "embedding": Curation((), ("representation",)),
+        "bit-depth": Curation(
+            (),
+            ("audio",),
+            reverse="The number of binary digits used to store each sample of a digital audio "
+            "signal, which sets its dynamic range and fidelity (16 for CD quality, 24 in the "
+            "studio).",
+        ),
+        "embedding": Curation(
+            (),
+            ("representation",),
+            reverse="A dense vector that stands for one discrete item, such as a word, a note or "
+            "an audio segment, placed so that related items get nearby vectors a model can take "
+            "as input.",
+        ),
         "fine-tuning": Curation(("fine-tune", "finetuning"), ("training",)),
-        "groove-timing-quantization": Curation((), ("rhythm", "midi")),
+        "groove-timing-quantization": Curation(
+            (),
+            ("rhythm", "midi"),
+            reverse="Adjusting when musical events (notes, beats) fall so that they line up with "
+            "a grid or reference tempo, optionally keeping subtle human-like variations.",
+        ),
         "hallucination": Curation((), ("quality",)),
-        "latent-space": Curation((), ("representation",)),
-        "midi-llm": Curation(("MIDI large language model",), ("model", "midi")),
+        "latent-space": Curation(
+            (),
+            ("representation",),
+            reverse="The compressed, lower-dimensional representation a generative model (a VAE, "
+            "or a diffusion model working on compressed audio) learns inside itself: data are "
+            "encoded into it, and new music is made by sampling there and decoding.",
+        ),
+        "midi-llm": Curation(
+            ("MIDI large language model",),
+            ("model", "midi"),
+            reverse="A Transformer trained on symbolic note data (notes, velocities, tempo "
+            "changes) to generate or edit musical sequences as editable notes rather than audio.",
+        ),
     },
     "models-architectures": {
         "diffusion-model": Curation(("diffusion",), ("architecture",)),
-        "encodec": Curation(("Encodec",), ("model", "compression")),
-        "gan": Curation((), ("architecture",)),
-        "musicgen": Curation((), ("model",)),
-        "riffusion": Curation((), ("model",)),
-        "spectrogram": Curation((), ("audio", "representation")),
-        "stable-audio": Curation((), ("model",)),
-        "tokenization": Curation(("tokenisation",), ("representation",)),
+        "encodec": Curation(
+            ("Encodec",),
+            ("model", "compression"),
+            reverse="Meta's neural compressor for sound, released in 2022: a convolutional "
+            "network with residual vector quantization that turns a waveform into discrete "
+            "tokens, the ones MusicGen generates.",
+        ),
+        "gan": Curation(
+            (),
+            ("architecture",),
+            reverse="A pair of neural models trained against each other in a zero-sum game: one "
+            "produces samples, the other judges whether they are real.",
+        ),
+        "musicgen": Curation(
+            (),
+            ("model",),
+            reverse="Meta's Transformer-based model (2023) that generates songs from text or "
+            "melody prompts as sequences of EnCodec tokens.",
+        ),
+        "riffusion": Curation((), ("model",), mask=("riffs",)),
+        "spectrogram": Curation(
+            (),
+            ("audio", "representation"),
+            reverse="A picture of a sound: how strongly each frequency is present, plotted "
+            "against time, often with intensity in decibels.",
+        ),
+        "stable-audio": Curation(
+            (),
+            ("model",),
+            reverse="A latent diffusion model that generates music tracks from text prompts, "
+            "trained on licensed recordings; its first version (2023) made pieces of up to 95 "
+            "seconds.",
+        ),
+        "tokenization": Curation(
+            ("tokenisation",),
+            ("representation",),
+            reverse="Converting raw data (audio, MIDI or text) into a sequence of discrete "
+            "symbols from a fixed vocabulary that a model can process.",
+        ),
         "transformer-architecture": Curation(("Transformer",), ("architecture",)),
-        "vae": Curation(("variational auto-encoder",), ("architecture",)),
+        "vae": Curation(
+            ("variational auto-encoder",),
+            ("architecture",),
+            reverse="A generative model that learns to compress data into a latent space whose "
+            "points follow a probability distribution, and to reconstruct the data from it.",
+        ),
     },
     "generation-inference": {
-        "audiocraft": Curation((), ("library",)),
+        "audiocraft": Curation(
+            (),
+            ("library",),
+            reverse="Meta's open-source library for training and running its generation models, "
+            "including MusicGen and AudioGen, and the EnCodec codec.",
+        ),
         "cfg-scale": Curation(("guidance scale",), ("diffusion", "control")),
         "conditioning": Curation((), ("control",)),
         "few-shot-learning": Curation(("few-shot",), ("training",)),
@@ -108,9 +187,8 @@ CURATION: dict[str, dict[str, Curation]] = {
 # check. `--check` proves that every glossary entry equals the source except exactly these.
 
 ENCODEC = (
-    "EnCodec is Meta's own spelling (the paper, its repository and model cards): "
-    "Défossez et al., High Fidelity Neural Audio Compression, arXiv:2210.13438; "
-    "https://github.com/facebookresearch/encodec"
+    "Défossez et al., High Fidelity Neural Audio Compression, arXiv:2210.13438, and "
+    "https://github.com/facebookresearch/encodec (Meta's paper and code spell it EnCodec)"
 )
 AUDIOCRAFT = (
     "AudioCraft README: 'a PyTorch library for deep learning research on audio generation' "
@@ -125,10 +203,16 @@ class Correction:
     slug: str
     entry: str
     field: str  # "term", "definition" or "details"
-    source: str  # the source's words, exactly as the importer reads them
-    ours: str  # what the cards say instead ("" removes the words)
+    was: str  # the source's words, exactly as the importer reads them
+    now: str  # what the cards say instead
     reason: str  # one line: what is wrong with the source's words
     reference: str = ""  # paper, model card or documentation to check it against
+
+    def record(self) -> DeckCorrection:
+        """The correction as the deck file carries it."""
+        return DeckCorrection(
+            CorrectedField(self.field), self.was, self.now, self.reason, self.reference
+        )
 
 
 CORRECTIONS: tuple[Correction, ...] = (
@@ -145,11 +229,12 @@ CORRECTIONS: tuple[Correction, ...] = (
         "foundational",
         "attention-mechanism",
         "details",
-        " In a demoscene context, attention mechanisms enable AI tools to maintain thematic "
-        "consistency across a full tracker module — for instance, ensuring that a recurring "
-        "motif introduced in pattern 0 resurfaces coherently in patterns 16 and 32 without "
+        "other audio inputs. In a demoscene context, attention mechanisms enable AI tools to "
+        "maintain thematic consistency across a full tracker module — for instance, ensuring "
+        "that a recurring motif introduced in pattern 0 resurfaces coherently in patterns 16 "
+        "and 32 without "
         "manual intervention from the composer.",
-        "",
+        "other audio inputs.",
         "describes a capability of tracker tools that no real tool is shown to have",
     ),
     Correction(
@@ -199,6 +284,15 @@ CORRECTIONS: tuple[Correction, ...] = (
         "Wu, Kim and Huang, arXiv:2511.03942",
     ),
     Correction(
+        "foundational",
+        "fine-tuning",
+        "details",
+        "fine-tuning a model like AudioCraft",
+        "fine-tuning a model like MusicGen (from Meta’s AudioCraft library)",
+        "AudioCraft is a library, not a model",
+        AUDIOCRAFT,
+    ),
+    Correction(
         "models-architectures",
         "diffusion-model",
         "details",
@@ -229,8 +323,7 @@ CORRECTIONS: tuple[Correction, ...] = (
         "quantization (a small Transformer can optionally compress the tokens further).",
         "EnCodec is a convolutional encoder-decoder with residual vector quantization; a "
         "Transformer is only an optional entropy model",
-        "Défossez et al., arXiv:2210.13438; the EnCodec README "
-        "(https://pypi.org/project/encodec/)",
+        "Défossez et al., arXiv:2210.13438; the EnCodec README (https://pypi.org/project/encodec/)",
     ),
     Correction(
         "models-architectures",
@@ -311,8 +404,7 @@ CORRECTIONS: tuple[Correction, ...] = (
         "models-architectures",
         "transformer-architecture",
         "details",
-        "Variants like the Perceiver or RetNet adapt Transformers for audio-specific "
-        "challenges.",
+        "Variants like the Perceiver or RetNet adapt Transformers for audio-specific challenges.",
         "Related architectures such as the Perceiver (a general architecture for large "
         "inputs of any modality) and RetNet (designed for large language models) rework "
         "attention to make long inputs cheaper; neither was designed for audio.",
@@ -331,15 +423,6 @@ CORRECTIONS: tuple[Correction, ...] = (
         "EnCodec codec.",
         "AudioGen generates sound effects and EnCodec is a codec, not a music generator; "
         "spelling EnCodec",
-        AUDIOCRAFT,
-    ),
-    Correction(
-        "generation-inference",
-        "fine-tuning",
-        "details",
-        "fine-tuning a model like AudioCraft",
-        "fine-tuning a model like MusicGen (from Meta’s AudioCraft library)",
-        "AudioCraft is a library, not a model",
         AUDIOCRAFT,
     ),
     Correction(
@@ -412,16 +495,18 @@ def apply_corrections(entry: Entry, corrections: tuple[Correction, ...]) -> Entr
     """
     for correction in corrections:
         if correction.field not in FIELDS:
-            raise SystemExit(f"{correction.slug}/{correction.entry}: bad field {correction.field!r}")
+            raise SystemExit(
+                f"{correction.slug}/{correction.entry}: bad field {correction.field!r}"
+            )
         text = getattr(entry, correction.field)
-        count = text.count(correction.source)
+        count = text.count(correction.was)
         if count != 1:
             raise SystemExit(
                 f"{correction.slug}/{correction.entry}: the {correction.field} contains "
-                f"{correction.source!r} {count} times (a correction needs it exactly once)"
+                f"{correction.was!r} {count} times (a correction needs it exactly once)"
             )
-        entry = replace(entry, **{correction.field: text.replace(correction.source, correction.ours)})
-    return entry
+        entry = replace(entry, **{correction.field: text.replace(correction.was, correction.now)})
+    return replace(entry, corrections=tuple(c.record() for c in corrections))
 
 
 def _curate(slug: str, entry: Entry) -> Entry:
@@ -432,7 +517,13 @@ def _curate(slug: str, entry: Entry) -> Entry:
     for alias in curation.aliases:
         if alias.casefold() not in (a.casefold() for a in aliases):
             aliases.append(alias)
-    entry = replace(entry, aliases=tuple(aliases), tags=curation.tags)
+    entry = replace(
+        entry,
+        aliases=tuple(aliases),
+        tags=curation.tags,
+        mask=curation.mask,
+        reverse=curation.reverse,
+    )
     entry = apply_corrections(entry, corrections_for(slug, entry.id))
     completion = COMPLETIONS.get((slug, entry.id))
     if completion is not None:
@@ -463,6 +554,12 @@ def build_decks(imported: GlossaryImport | None = None) -> list[Deck]:
         )
         entries = tuple(_curate(spec.slug, entry) for entry in deck.entries)
         decks.append(replace(deck, entries=entries))
+    known = {(deck.slug, entry.id) for deck in decks for entry in deck.entries}
+    for correction in CORRECTIONS:
+        if (correction.slug, correction.entry) not in known:
+            raise SystemExit(
+                f"CORRECTIONS names {correction.slug}/{correction.entry}, which is no entry"
+            )
     return decks
 
 
@@ -477,6 +574,77 @@ def rendered() -> dict[Path, str]:
     return {DECKS / f"{deck.slug}.toml": HEADER + deck_to_toml(deck) for deck in build_decks()}
 
 
+def readme_table() -> str:
+    """The README's table of corrections (a test keeps the README equal to it)."""
+
+    def cell(text: str) -> str:
+        return " ".join(text.split()).replace("|", "\\|") or "—"
+
+    rows = [
+        "| entry | the source says | we say | why | reference |",
+        "|---|---|---|---|---|",
+    ]
+    for c in CORRECTIONS:
+        rows.append(
+            f"| {c.slug}/{c.entry} ({c.field}) | {cell(c.was)} | {cell(c.now)} "
+            f"| {cell(c.reason)} | {cell(c.reference)} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def differences_from_source(path: Path) -> list[str]:
+    """How a glossary deck file differs from the source beyond the corrections it lists.
+
+    Independently of how the file was written: each entry's own listed corrections are
+    applied to the source's entry, and the result must be the entry's term, definition and
+    details (details may also carry the completion of a cut-off entry). The listed
+    corrections must be exactly those of CORRECTIONS. One message per difference.
+    """
+    deck = parse_deck(path)
+    imported = parse_glossary(SOURCE.read_text(encoding="utf-8"), SOURCE)
+    spec = next(spec for spec in SECTIONS if spec.slug == deck.slug)
+    section = next(section for section in imported.sections if section.title == spec.heading)
+    where = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+    problems: list[str] = []
+    if [e.id for e in deck.entries] != [e.id for e in section.entries]:
+        problems.append(f"{where}: its entries are not the source section's {spec.heading!r}")
+        return problems
+    for shipped, source in zip(deck.entries, section.entries, strict=True):
+        listed = tuple(c.record() for c in corrections_for(deck.slug, shipped.id))
+        if shipped.corrections != listed:
+            problems.append(
+                f"{where}:{shipped.line}: {shipped.id!r} lists other corrections than "
+                "CORRECTIONS in scripts/import_source.py"
+            )
+        expected = source
+        for correction in shipped.corrections:
+            text = getattr(expected, correction.field.value)
+            if text.count(correction.was) != 1:
+                problems.append(
+                    f"{where}:{shipped.line}: {shipped.id!r}: the source's "
+                    f"{correction.field.value} does not contain {correction.was!r} once"
+                )
+                break
+            expected = replace(
+                expected, **{correction.field.value: text.replace(correction.was, correction.now)}
+            )
+        completion = COMPLETIONS.get((deck.slug, shipped.id))
+        details = expected.details
+        if completion is not None and details.endswith(completion.cut):
+            details = details[: -len(completion.cut)] + completion.completed
+        for name, ours, theirs in (
+            ("term", shipped.term, expected.term),
+            ("definition", shipped.definition, expected.definition),
+            ("details", shipped.details, details),
+        ):
+            if ours != theirs:
+                problems.append(
+                    f"{where}:{shipped.line}: {shipped.id!r}: its {name} differs from the "
+                    "source beyond its listed corrections"
+                )
+    return problems
+
+
 def main(argv: list[str]) -> int:
     files = rendered()
     if argv[1:] == ["--check"]:
@@ -487,7 +655,18 @@ def main(argv: list[str]) -> int:
         ]
         for path in stale:
             print(f"{path.relative_to(ROOT)} is not what scripts/import_source.py writes")
-        return 1 if stale else 0
+        differences = [
+            problem for path in files if path.exists() for problem in differences_from_source(path)
+        ]
+        for problem in differences:
+            print(problem)
+        if not stale and not differences:
+            count = sum(len(parse_deck(path).entries) for path in files)
+            print(
+                f"{count} glossary entries equal the source except {len(CORRECTIONS)} listed "
+                f"corrections and {len(COMPLETIONS)} completion"
+            )
+        return 1 if stale or differences else 0
     if argv[1:]:
         print(__doc__)
         return 2

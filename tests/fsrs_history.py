@@ -27,7 +27,7 @@ TRUE_PARAMETERS = (*tuple(lib.DEFAULT_PARAMETERS[:8]), 1.2, *tuple(lib.DEFAULT_P
 def seeded_log(
     *, cards: int = 120, days: int = 200, new_per_day: int = 4, seed: int = 7
 ) -> tuple[list[LogRow], dict[str, CardState]]:
-    """(log rows ordered by card then review id, each card's SM-2 state at the end)."""
+    """(log rows in log order, each card's SM-2 state at the end)."""
     rng = random.Random(seed)
     model = lib.FSRS(list(TRUE_PARAMETERS))
     events: list[tuple[int, str, int, int]] = []  # (day ordinal, card, grade, seq)
@@ -65,5 +65,4 @@ def seeded_log(
                 memory[card] = (m.stability, m.difficulty, today)
                 events.append((seq, card, today, 4))
                 seq += 1
-    rows = sorted(events, key=lambda e: (e[1], e[0]))
-    return [(rid, card, day, grade) for rid, card, day, grade in rows], states
+    return [(card, day, grade) for _, card, day, grade in events], states

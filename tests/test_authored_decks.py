@@ -164,3 +164,17 @@ def test_names_in_matches_whole_words_only() -> None:
     assert names_in("played with it", ["IT"]) == ["IT"]
     assert names_in("played with samples", ["IT"]) == []
     assert names_in("uses top p here", ["top-p"]) == ["top-p"]
+
+
+def test_module_is_answered_by_its_names_only() -> None:
+    """ "IT" is a word, not the answer: only the deck's names for a module count."""
+    from trainer.decks.answer import Verdict, check_answer
+
+    module = next(e for e in entries("demoscene") if e.id == "module")
+    assert module.term == "Module"
+    answers = answers_for(module)
+    assert answers == ["Module", "MOD", "MOD file", "XM module", "S3M module", "IT module"]
+    for wrong in ("it", "IT", "XM", "Module (MOD", "S3M"):
+        assert check_answer(wrong, answers).verdict is Verdict.WRONG, wrong
+    for name in [module.term, *module.aliases]:
+        assert check_answer(name.lower(), answers).verdict is Verdict.EXACT, name

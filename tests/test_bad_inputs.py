@@ -287,7 +287,7 @@ CASES = [
         "check",
         deck_with('source = "authored"\n', 'source = "authored"\nhint = "f"\n'),
         "in.toml:11: error: unknown entry field 'hint' (allowed: id, term, aliases, "
-        "definition, details, tags, source, origin)",
+        "definition, reverse, mask, details, tags, source, origin, correction)",
     ),
     Case(
         "deck-shared-alias",

@@ -16,6 +16,7 @@ from trainer.decks import catalog
 from trainer.decks.cards import answers_for, cards_for_deck
 from trainer.decks.format import deck_to_toml, parse_deck, parse_deck_text
 from trainer.decks.glossary import is_promotional, parse_glossary
+from trainer.decks.stems import stem_leaks
 from trainer.model import Card, Deck, Direction, Source
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,8 +113,8 @@ def test_glossary_decks_are_marked_glossary(slug: str) -> None:
 def test_every_source_entry_appears_once_in_its_sections_deck_with_the_sources_text(
     import_source: ModuleType,
 ) -> None:
-    """The source's text exactly, except the listed corrections (undone here) and the
-    completion of the entry the source cuts off."""
+    """The source's text exactly, except the corrections each entry lists (undone here, last
+    first) and the completion of the entry the source cuts off."""
     imported = parse_glossary(SOURCE.read_text(encoding="utf-8"), SOURCE)
     by_title = {section.title: section for section in imported.sections}
     assert set(by_title) == set(GLOSSARY_DECKS.values())
@@ -125,15 +126,15 @@ def test_every_source_entry_appears_once_in_its_sections_deck_with_the_sources_t
         for shipped, source in zip(deck.entries, source_entries, strict=True):
             assert everywhere.count((slug, shipped.id)) == 1
             assert set(source.aliases) <= set(shipped.aliases)
-            corrections = import_source.corrections_for(slug, shipped.id)
-            for correction in reversed(corrections):  # undo them, last first
-                text = getattr(shipped, correction.field)
-                assert text.count(correction.ours) >= 1, (shipped.id, correction.ours)
-                undone = text.replace(correction.ours, correction.source, 1) if correction.ours else None
-                if undone is None:  # a removal: put the source's words back where they were
-                    undone = getattr(source, correction.field)
-                    assert undone.replace(correction.source, "", 1) == text
-                shipped = replace(shipped, **{correction.field: undone})
+            listed = import_source.corrections_for(slug, shipped.id)
+            assert [(c.field, c.was, c.now) for c in listed] == [
+                (c.field.value, c.was, c.now) for c in shipped.corrections
+            ]
+            for correction in reversed(shipped.corrections):
+                name = correction.field.value
+                text = getattr(shipped, name)
+                assert text.count(correction.now) == 1, (shipped.id, correction.now)
+                shipped = replace(shipped, **{name: text.replace(correction.now, correction.was)})
             assert shipped.term == source.term
             assert shipped.definition == source.definition
             if (slug, shipped.id) in COMPLETED:
@@ -143,6 +144,52 @@ def test_every_source_entry_appears_once_in_its_sections_deck_with_the_sources_t
                 assert "completed by the trainer authors" in shipped.origin
             else:
                 assert shipped.details == source.details
+
+
+def test_every_listed_correction_has_a_reason_and_changes_something(
+    import_source: ModuleType,
+) -> None:
+    for correction in import_source.CORRECTIONS:
+        assert correction.reason and "\n" not in correction.reason
+        assert correction.was != correction.now
+        assert correction.field in ("term", "definition", "details")
+
+
+def test_check_proves_the_decks_equal_the_source_but_the_corrections(
+    import_source: ModuleType, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert import_source.main(["import_source.py", "--check"]) == 0
+    count = len(import_source.CORRECTIONS)
+    assert capsys.readouterr().out == (
+        f"26 glossary entries equal the source except {count} listed corrections and 1 completion\n"
+    )
+
+
+def test_check_finds_an_unlisted_change(
+    import_source: ModuleType,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A deck file edited by hand (the corrections it lists unchanged) fails the check."""
+    monkeypatch.setattr(import_source, "DECKS", tmp_path / "decks")
+    monkeypatch.setattr(import_source, "ROOT", tmp_path)
+    (tmp_path / "decks").mkdir()
+    assert import_source.main(["import_source.py"]) == 0
+    path = tmp_path / "decks" / "models-architectures.toml"
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("VAEs provide a smoother latent space", "VAEs provide a rougher one")
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
+    capsys.readouterr()
+    assert import_source.main(["import_source.py", "--check"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    line = next(e.line for e in parse_deck(path).entries if e.id == "vae")
+    assert out == [
+        "decks/models-architectures.toml is not what scripts/import_source.py writes",
+        f"decks/models-architectures.toml:{line}: 'vae': its details differs from the source "
+        "beyond its listed corrections",
+    ]
 
 
 def test_the_source_copy_is_the_provenance() -> None:
@@ -249,6 +296,29 @@ def test_reverse_front_gives_no_name_away(deck: Deck, card: Card) -> None:
             assert not re.search(pattern, front), f"{card.id}: {form!r} in {card.front!r}"
 
 
+@pytest.mark.parametrize(("deck", "card"), CARDS)
+def test_reverse_front_shares_no_stem_with_its_answer(deck: Deck, card: Card) -> None:
+    """No word of a shipped reverse prompt shares its stem with a word of the answer
+    (plurals, inflections, compounds and their parts: trainer.decks.stems)."""
+    entry = next(e for e in deck.entries if e.id == card.entry)
+    assert stem_leaks(entry, card.front) == [], card.id
+
+
+def test_the_pairs_that_looked_alike_have_prompts_that_tell_them_apart() -> None:
+    """Audio Codec vs EnCodec, Latent Space vs Embedding: each prompt names what only its
+    own answer is (a kind vs one product; a space to sample from vs one item's vector)."""
+    fronts = {
+        card.entry: card.front
+        for deck in all_decks()
+        for card in cards_for_deck(deck)
+        if card.direction is Direction.REVERSE
+    }
+    assert fronts["audio-codec"].startswith("The general name for any method")
+    assert fronts["encodec"].startswith("Meta's neural compressor for sound, released in 2022")
+    assert "sampling there and decoding" in fronts["latent-space"]
+    assert fronts["embedding"].startswith("A dense vector that stands for one discrete item")
+
+
 def test_every_entry_has_a_forward_and_a_reverse_card() -> None:
     for deck in all_decks():
         cards = cards_for_deck(deck)
@@ -271,3 +341,9 @@ def test_every_deck_file_round_trips_through_the_writer(path: Path) -> None:
         replace(e, line=None) for e in deck.entries
     ]
     assert replace(again, entries=()) == replace(deck, entries=())
+
+
+def test_the_readme_lists_every_correction(import_source: ModuleType) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Corrections to the source\n", 1)[1].split("\n## ", 1)[0]
+    assert import_source.readme_table() in section

@@ -77,5 +77,9 @@ class NotEnoughReviewsError(TrainerError):
     """The learner's log has too few reviews for what was asked (fitting, evaluating)."""
 
 
+class ClassError(TrainerError):
+    """A class store command cannot be done: not PostgreSQL, not set up, a bad name, no right."""
+
+
 class LearnerError(TrainerError):
     """A learner name that cannot be used: empty, too long, or with a control character."""

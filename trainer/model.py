@@ -61,6 +61,29 @@ class ReviewKind(StrEnum):
     REDRILL = "redrill"  # a same-day repeat of a card graded below 4 (changes no schedule)
 
 
+class CorrectedField(StrEnum):
+    """The part of an entry a correction to the source changes."""
+
+    TERM = "term"
+    DEFINITION = "definition"
+    DETAILS = "details"
+
+
+@dataclass(frozen=True)
+class Correction:
+    """Where an entry's text differs from its source document, and why.
+
+    `was` is the source's words, `now` ours ("" when we removed them); `reference` names
+    where to check (a paper, model card or documentation), "" if there is none.
+    """
+
+    field: CorrectedField
+    was: str
+    now: str
+    reason: str
+    reference: str = ""
+
+
 @dataclass(frozen=True)
 class Entry:
     """One glossary entry of a deck file."""
@@ -73,6 +96,9 @@ class Entry:
     tags: tuple[str, ...] = ()
     source: Source = Source.GLOSSARY
     origin: str = ""  # provenance beyond `source`, e.g. "foundational/audio-codec" or a note
+    mask: tuple[str, ...] = ()  # more words to hide in the reverse prompt (never answers)
+    reverse: str = ""  # the reverse prompt, when the definition cannot serve as one
+    corrections: tuple[Correction, ...] = ()  # how the text differs from the source document
     line: int | None = None  # line of the entry in its deck file, for messages
 
 

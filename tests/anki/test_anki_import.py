@@ -225,7 +225,7 @@ def shared_deck(tmp_path: Path) -> Path:
         for model, fields in [
             (basic, ["<b>Foley</b>", "Everyday sounds <i>recorded</i> in sync<br>with film."]),
             (basic, ["Reverb", "<div>Sound that persists&nbsp;after the source stops.</div>"]),
-            (reversed_, ["Room tone", "The quiet sound of an empty room [sound:room.mp3]"]),
+            (reversed_, ["Room tone", "The quiet sound of an empty hall [sound:room.mp3]"]),
             (basic, ["foley", "A duplicate front."]),
             (basic, ["Empty back", ""]),
             (cloze, ["{{c1::Sampling}} turns sound into numbers.", ""]),
@@ -275,7 +275,7 @@ def test_as_deck_makes_a_deck_file_of_the_basic_notes(db: Path, tmp_path: Path) 
     assert [(e.id, e.term, e.definition) for e in deck.entries] == [
         ("foley", "Foley", "Everyday sounds recorded in sync\nwith film."),
         ("reverb", "Reverb", "Sound that persists after the source stops."),
-        ("room-tone", "Room tone", "The quiet sound of an empty room"),
+        ("room-tone", "Room tone", "The quiet sound of an empty hall"),
     ]
     checked = CliRunner().invoke(cli, ["--db", str(db), "deck", "check", str(target)])
     assert checked.exit_code == 0, checked.output

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,11 +22,12 @@ from trainer.anki.export import (
     field_html,
     note_fields,
     note_guid,
+    origin_text,
 )
-from trainer.decks.cards import answers_for, mask
+from trainer.decks.cards import reverse_prompt
 from trainer.decks.catalog import bundled_deck_files, load_decks
-from trainer.decks.format import parse_deck
-from trainer.model import Deck, Entry
+from trainer.decks.format import deck_to_toml, parse_deck
+from trainer.model import CorrectedField, Correction, Deck, Entry
 
 T0 = 1780000000  # the deck file's time before the edit
 
@@ -109,11 +111,11 @@ def check_deck_imported(col: Collection, deck: Deck) -> None:
         assert note["Definition"] == field_html(entry.definition)
         assert note["Details"] == field_html(entry.details)
         assert note["Aliases"] == field_html(", ".join(entry.aliases))
-        assert note["MaskedDefinition"] == field_html(mask(entry.definition, answers_for(entry)))
+        assert note["MaskedDefinition"] == field_html(reverse_prompt(entry))
         assert note["Deck"] == deck.slug
         assert note["EntryID"] == entry.id
         assert note["Source"] == str(entry.source)
-        assert note["Origin"] == field_html(entry.origin)
+        assert note["Origin"] == field_html(origin_text(entry))
         assert sorted(note.tags) == sorted({deck.slug, *entry.tags})
         cards = sorted(note.cards(), key=lambda card: card.ord)
         assert [card.ord for card in cards] == [0, 1]
@@ -327,3 +329,92 @@ def test_empty_details_and_aliases_leave_no_trace_on_the_cards(
         '<div class="details">Neural codecs turn audio into tokens.<br>'
         "A language model can then predict those tokens.</div>"
     ) in forward.answer()
+
+
+def _as_the_source_had_it(entry: Entry) -> Entry:
+    """The entry before its corrections (and before our reverse prompt and mask words)."""
+    for correction in reversed(entry.corrections):
+        name = correction.field.value
+        text = getattr(entry, name)
+        entry = replace(entry, **{name: text.replace(correction.now, correction.was, 1)})
+    aliases = tuple(a for a in entry.aliases if a != "Encodec")
+    return replace(entry, aliases=aliases, reverse="", mask=(), corrections=())
+
+
+def test_the_corrected_decks_update_the_notes_of_an_earlier_export_in_place(
+    collection: Collection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ids never change, so the note GUIDs (from deck slug and entry id) do not either: the
+    corrected deck replaces the text of the notes an earlier export made, keeps what was
+    studied in Anki, and brings the template with the quiet line along."""
+    shipped = parse_deck(next(p for p in bundled_deck_files() if p.stem == "models-architectures"))
+    old = replace(shipped, entries=tuple(_as_the_source_had_it(e) for e in shipped.entries))
+    assert old.entries[1].term == "Encodec" and not old.entries[1].corrections
+    before, after = tmp_path / "before" / "models-architectures.toml", tmp_path / "after.toml"
+    before.parent.mkdir()
+    before.write_text(deck_to_toml(old), encoding="utf-8")
+    after.write_text(deck_to_toml(shipped), encoding="utf-8")
+    os.utime(before, (T0, T0))  # the earlier export; the corrected file is newer
+
+    import trainer.anki.export as export
+
+    line = '\n{{#Origin}}<div class="origin">{{Origin}}</div>{{/Origin}}'
+    with monkeypatch.context() as patched:  # the templates as they were before the line
+        for name in ("_FORWARD_BACK", "_REVERSE_BACK"):
+            plain = getattr(export, name).replace(line, "")
+            assert "Origin" not in plain
+            patched.setattr(export, name, plain)
+        import_package(collection, export_deck(parse_deck(before), tmp_path / "v1").path)
+    ids = {guid: note.id for guid, note in notes_by_guid(collection).items()}
+    card = collection.get_card(collection.find_cards("EntryID:encodec card:1")[0])
+    card.start_timer()
+    collection.sched.answerCard(card, 3)
+
+    log = import_package(collection, export_deck(parse_deck(after), tmp_path / "v2").path)
+    assert (len(log.new), len(log.updated), len(log.duplicate)) == (0, len(shipped.entries), 0)
+    assert {guid: note.id for guid, note in notes_by_guid(collection).items()} == ids
+    assert collection.card_count() == 2 * len(shipped.entries)
+    check_deck_imported(collection, parse_deck(after))
+    note = notes_by_guid(collection)[note_guid("models-architectures", "encodec")]
+    assert note["Term"] == "EnCodec"
+    assert note["Origin"].startswith("Corrected from the source: the codec's official name")
+    assert collection.get_card(card.id).reps == 1
+    forward = next(c for c in note.cards() if c.ord == 0)
+    assert '<div class="origin">Corrected from the source:' in forward.answer()
+    reverse = next(c for c in note.cards() if c.ord == 1)
+    assert '<div class="origin">Corrected from the source:' in reverse.answer()
+    assert "Corrected" not in reverse.question()
+
+
+def test_note_guids_come_from_deck_slug_and_entry_id_only() -> None:
+    import genanki  # type: ignore[import-untyped]
+
+    entry = Entry("encodec", "EnCodec", "A codec.")
+    corrected = replace(
+        entry,
+        term="Encodec",
+        corrections=(Correction(CorrectedField.TERM, "Encodec", "EnCodec", "spelling"),),
+    )
+    assert note_guid("models-architectures", entry.id) == genanki.guid_for(
+        "models-architectures", "encodec"
+    )
+    deck = Deck("models-architectures", "T", "D", 1852004229, (entry,))
+    assert note_fields(deck, entry)[6] == note_fields(deck, corrected)[6] == "encodec"
+
+
+def test_the_origin_field_says_an_entry_was_corrected() -> None:
+    plain = Entry("x", "X", "A definition.", origin="copied")
+    corrected = replace(
+        plain,
+        corrections=(
+            Correction(CorrectedField.DETAILS, "a", "b", "one thing was wrong"),
+            Correction(CorrectedField.TERM, "c", "d", "spelling"),
+        ),
+    )
+    assert origin_text(plain) == "copied"
+    assert origin_text(corrected) == (
+        "copied\nCorrected from the source: one thing was wrong; spelling."
+    )
+    assert origin_text(replace(corrected, origin="")) == (
+        "Corrected from the source: one thing was wrong; spelling."
+    )

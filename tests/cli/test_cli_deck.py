@@ -28,10 +28,19 @@ details = "GANs can suffer mode collapse."
 tags = ["architecture"]
 source = "glossary"
 
+[[entry.correction]]
+field = "details"
+was = "GANs never fail."
+now = "GANs can suffer mode collapse."
+reason = "they can"
+reference = "a test"
+
 [[entry]]
 id = "bytebeat"
 term = "Bytebeat"
 definition = "Music from one short formula of a time counter."
+reverse = "Sound from one short formula of a counter."
+mask = ["formula"]
 source = "{source}"
 origin = "ours"
 """
@@ -119,6 +128,17 @@ def test_deck_show_json_exact(tiny_decks: Path) -> None:
                 "tags": ["architecture"],
                 "source": "glossary",
                 "origin": "",
+                "mask": [],
+                "reverse": "",
+                "corrections": [
+                    {
+                        "field": "details",
+                        "was": "GANs never fail.",
+                        "now": "GANs can suffer mode collapse.",
+                        "reason": "they can",
+                        "reference": "a test",
+                    }
+                ],
             },
             {
                 "id": "bytebeat",
@@ -129,6 +149,9 @@ def test_deck_show_json_exact(tiny_decks: Path) -> None:
                 "tags": [],
                 "source": "authored",
                 "origin": "ours",
+                "mask": ["formula"],
+                "reverse": "Sound from one short formula of a counter.",
+                "corrections": [],
             },
         ],
         "cards": [
@@ -158,7 +181,7 @@ def test_deck_show_json_exact(tiny_decks: Path) -> None:
                 "id": "demoscene/bytebeat/reverse",
                 "entry": "bytebeat",
                 "direction": "reverse",
-                "front": "Music from one short formula of a time counter.",
+                "front": "Sound from one short ____ of a counter.",
                 "back": "Bytebeat",
             },
         ],
@@ -174,16 +197,19 @@ def test_deck_show_readable(tiny_decks: Path) -> None:
         "A deck for the tests.",
         "demoscene · 2 entries · 4 cards · mixed",
         "",
-        "1. GAN (Generative Adversarial Network)",
+        "1. GAN (Generative Adversarial Network)  corrected from the source",
         "   also: adversarial network",
         "   A GAN pits a generator against a [bold]discriminator[/bold].",
         "   GANs can suffer mode collapse.",
         "   reverse: A(n) ____ pits a generator against a [bold]discriminator[/bold].",
         "   id gan · glossary · tags architecture",
+        "   corrected details: the source says “GANs never fail.”; we say “GANs can suffer mode "
+        "collapse.” —",
+        "   they can (see a test)",
         "",
         "2. Bytebeat",
         "   Music from one short formula of a time counter.",
-        "   reverse: Music from one short formula of a time counter.",
+        "   reverse: Sound from one short ____ of a counter.",
         "   id bytebeat · authored",
         "   origin: ours",
     ]
@@ -201,7 +227,7 @@ def test_a_broken_deck_file_is_one_line_and_exit_1(tiny_decks: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace('id = "bytebeat"', 'id = "gan"'))
     code, out, err = run("deck", "list")
     assert (code, out) == (1, "")
-    assert err == f"Error: {path}:16: duplicate entry id 'gan' (first used at line 7)\n"
+    assert err == f"Error: {path}:23: duplicate entry id 'gan' (first used at line 7)\n"
 
 
 def test_the_real_bundled_decks() -> None:

@@ -16,7 +16,7 @@ from trainer.decks.format import parse_deck
 CSV = (
     "term;definition;aliases;tags\n"
     "Foley;The reproduction of everyday sound effects added to film in post-production.;"
-    "foley art|foley effects;film\n"
+    "foley art|foley recording;film\n"
     "Room Tone;The quiet background sound of a location, recorded to fill gaps in dialogue.;"
     ";film\n"
 )
@@ -197,7 +197,7 @@ def test_import_csv(here: Path) -> None:
         "Imported from terms.csv.",
     )
     assert [(e.id, e.aliases, e.tags, e.source.value) for e in deck.entries] == [
-        ("foley", ("foley art", "foley effects"), ("film",), "authored"),
+        ("foley", ("foley art", "foley recording"), ("film",), "authored"),
         ("room-tone", (), ("film",), "authored"),
     ]
 

@@ -386,10 +386,10 @@ def test_commands_have_help() -> None:
         assert "Example:" in result.stdout
 
 
-def test_reverse_card_back_and_details_show_the_unmasked_definition() -> None:
+def test_reverse_card_back_and_details_show_the_definition_the_prompt_stands_for() -> None:
     out = "\n".join(lines(quiz("e\n\n4\n", "--direction", "reverse", "--new", "1")))
     front, _, rest = out.partition("› e")
-    assert "A(n) ____ compresses" in front
+    assert "The general name for any method" in front
     assert "An audio codec compresses" not in front
     details, _, back = rest.partition("─ answer ─")
     assert "│ An audio codec compresses" in details

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from trainer.decks.format import deck_to_toml, file_hash, parse_deck, parse_deck_text, slugify
 from trainer.errors import DeckFormatError
-from trainer.model import Deck, Entry, Source
+from trainer.model import CorrectedField, Correction, Deck, Entry, Source
 from trainer.printable import safe
 
 GOOD = """\
@@ -129,7 +130,8 @@ def test_file_hash_is_sha256_of_the_bytes() -> None:
             'source = "authored"',
             'source = "authored"\ndefinitoin = "typo"',
             "decks/tiny.toml:28: unknown entry field 'definitoin' "
-            "(allowed: id, term, aliases, definition, details, tags, source, origin)",
+            "(allowed: id, term, aliases, definition, reverse, mask, details, tags, source, "
+            "origin, correction)",
         ),
         (
             '[[entry]]\nid = "gan"',
@@ -382,3 +384,68 @@ def test_an_inline_array_of_entries_points_at_its_key() -> None:
     head = GOOD.split("[[entry]]")[0]
     text = head + 'entry = [{id = "x", definition = "D.", source = "authored"}]\n'
     assert error_of(text) == "decks/tiny.toml:7: entry is missing 'term'; add `term = ...`"
+
+
+CORRECTED = 'source = "authored"\n\n[[entry.correction]]\n'
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        (
+            'field = "summary"\nwas = "x"\nnow = "y"\nreason = "z"',
+            "decks/tiny.toml:30: bad correction field 'summary': "
+            'use "term", "definition" or "details"',
+        ),
+        (
+            'field = "details"\nwas = "x"\nnow = "y"\nreason = "z"\nwhy = "w"',
+            "decks/tiny.toml:34: unknown correction field 'why' "
+            "(allowed: field, was, now, reason, reference)",
+        ),
+        (
+            'field = "details"\nwas = "x"\nnow = "y"',
+            "decks/tiny.toml:29: correction is missing 'reason'; add `reason = ...`",
+        ),
+        (
+            'field = "details"\nwas = ""\nnow = "y"\nreason = "z"',
+            "decks/tiny.toml:31: 'was' is empty; write the was",
+        ),
+        (
+            'field = "details"\nwas = "x"\nnow = "y"\nreason = """\ntwo\nlines\n"""',
+            "decks/tiny.toml:33: 'reason' must be a single line",
+        ),
+    ],
+)
+def test_correction_errors_name_their_line(table: str, message: str) -> None:
+    assert error_of(GOOD.replace('source = "authored"', CORRECTED + table, 1)) == message
+
+
+def test_correction_must_be_an_array_of_tables() -> None:
+    text = GOOD.replace('source = "authored"', 'source = "authored"\ncorrection = "x"', 1)
+    assert error_of(text) == (
+        "decks/tiny.toml:28: 'correction' must be an array of tables: write each one under "
+        "`[[entry.correction]]` after the entry's own keys"
+    )
+
+
+def test_mask_reverse_and_corrections_parse_and_round_trip() -> None:
+    text = GOOD.replace(
+        'source = "authored"',
+        'reverse = "A pair of rival models."\nmask = ["rival"]\n'
+        + CORRECTED
+        + 'field = "definition"\nwas = "the old words"\nnow = ""\nreason = "wrong"\n\n'
+        "[[entry.correction]]\n"
+        'field = "term"\nwas = "Gan"\nnow = "GAN"\nreason = "spelling"\nreference = "a paper"',
+        1,
+    )
+    deck = parse_deck_text(text, PATH)
+    entry = deck.entries[-1]
+    assert (entry.reverse, entry.mask) == ("A pair of rival models.", ("rival",))
+    assert entry.corrections == (
+        Correction(CorrectedField.DEFINITION, "the old words", "", "wrong"),
+        Correction(CorrectedField.TERM, "Gan", "GAN", "spelling", "a paper"),
+    )
+    again = parse_deck_text(deck_to_toml(deck), PATH)
+    assert [replace(e, line=None) for e in again.entries] == [
+        replace(e, line=None) for e in deck.entries
+    ]

@@ -89,7 +89,7 @@ def test_a_term_of_a_bundled_deck_is_an_error_unless_copied_from_it() -> None:
     codec = entry(
         "audio-codec",
         "Audio Codec",
-        "A codec that turns sound into compact tokens for a music model.",
+        "A method that turns sound into compact tokens for a music model.",
     )
     assert lines(HEAD + codec, bundled) == [
         "my.toml:6: error: term 'Audio Codec' is already an entry of deck 'foundational' "
@@ -166,6 +166,47 @@ def test_a_reverse_card_that_leaks_its_answer() -> None:
     assert lines(fixed) == []
 
 
+def test_a_reverse_card_whose_words_share_a_stem_with_the_answer_is_a_warning() -> None:
+    text = (
+        HEAD
+        + FOLEY
+        + entry(
+            "tokenization",
+            "Tokenization",
+            "Converting audio or MIDI into discrete tokens, the chips of a model's vocabulary.",
+        )
+    )
+    result = check_texts([(P, text)])
+    assert [str(f) for f in result.findings] == [
+        "my.toml:12: warning: the reverse card of 'tokenization' hints at its answer: "
+        "'tokens' shares a stem with 'Tokenization'; reword the definition, list the word "
+        "under `mask`, or write a `reverse` prompt"
+    ]
+    assert result.errors == []
+    masked = text.replace('source = "authored"\n', 'mask = ["tokens"]\nsource = "authored"\n')
+    assert lines(masked) == []
+    own = text.replace(
+        'source = "authored"\n',
+        'reverse = "Turning audio or MIDI into a sequence of symbols."\nsource = "authored"\n',
+    )
+    assert lines(own) == []
+
+
+def test_a_stem_warning_names_each_word_once_and_every_word() -> None:
+    text = HEAD + entry(
+        "chiptune",
+        "Chiptune",
+        "Music from sound chips, chips and more chips of old computers.",
+        aliases='"chip music"',
+    )
+    assert lines(text) == [
+        f"my.toml:6: warning: the reverse card of 'chiptune' hints at its answer: {word!r} "
+        "shares a stem with 'Chiptune'; reword the definition, list the word under `mask`, "
+        "or write a `reverse` prompt"
+        for word in ("Music", "chips")
+    ]
+
+
 def test_long_and_short_definitions_are_warnings() -> None:
     long = "A sound " + "that goes on " * 30 + "forever."
     assert len(long) > LONG_ANSWER
@@ -200,8 +241,8 @@ def test_near_duplicate_definitions() -> None:
 def test_different_definitions_sharing_a_phrase_are_not_near_duplicates() -> None:
     text = (
         HEAD
-        + entry("a", "Alpha Sound", "The sound of the first take recorded in the studio today.")
-        + entry("b", "Beta Sound", "The sound of a door slammed in an empty concrete stairwell.")
+        + entry("a", "Alpha Sound", "The noise of the first take recorded in the studio today.")
+        + entry("b", "Beta Sound", "The noise of a door slammed in an empty concrete stairwell.")
     )
     assert lines(text) == []
 
@@ -246,6 +287,7 @@ def test_two_copies_of_one_entry_in_two_decks_are_fine() -> None:
     bundled = load_bundled_decks()
     codec = next(e for e in bundled[0].entries if e.id == "audio-codec")
     copy = entry("audio-codec", codec.term, codec.definition, origin="foundational/audio-codec")
+    copy = copy.replace("source =", f'reverse = "{codec.reverse}"\nsource =')  # as copied
     other = Path("week1.toml")
     week1 = HEAD.replace("sound-design", "week-1").replace("1111111111", "2222222222")
     result = check_texts([(other, week1 + copy), (P, HEAD + copy)], bundled)
@@ -257,7 +299,7 @@ def test_names_compare_in_nfc() -> None:
         HEAD
         + entry("cafe", "Cafe\u0301 Sound", "The murmur of a busy room full of people talking.")
         + entry(
-            "room", "Room Murmur", "Voices in a room heard as one sound.", aliases='"café sound"'
+            "room", "Room Murmur", "Voices in a hall heard as one blur.", aliases='"café sound"'
         )
     )
     assert lines(text) == [

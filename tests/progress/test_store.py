@@ -41,6 +41,14 @@ def test_open_creates_the_folder_and_file(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
+def test_every_commit_is_synced_to_disk(tmp_path: Path) -> None:
+    """WAL with synchronous=FULL: a commit returns once the log is on disk (as Anki's do),
+    so a power cut after an answer was saved does not lose it."""
+    with Store.open(tmp_path / "progress.db") as store, store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
 def test_open_takes_an_sqlalchemy_url(tmp_path: Path) -> None:
     target = tmp_path / "by-url.db"
     with Store.open(f"sqlite:///{target}") as store:

@@ -23,8 +23,13 @@ What Anki relies on, and what this module fixes for it:
 - genanki writes the collection's schema, decks and note type; the notes and cards rows
   (the same columns and values genanki's `Note`/`Card.write_to_db` write) are inserted
   here with executemany in one transaction (genanki inserts a row at a time).
-- The reverse card shows `MaskedDefinition`: the definition with every answer form
-  replaced by `____` (`trainer.decks.cards.mask`), the same prompt the terminal quiz asks.
+- The reverse card shows `MaskedDefinition`: the reverse prompt with every answer form
+  replaced by `____` (`trainer.decks.cards.reverse_prompt`), the same prompt the terminal
+  quiz asks.
+- A corrected entry says so on the back of both cards, in a quiet line under the rest:
+  the `Origin` field carries "Corrected from the source: <reasons>." after any origin
+  note (`origin_text`). Only template text changed for it, never a field or template
+  name, so Anki updates the note type and the notes in place.
 """
 
 from __future__ import annotations
@@ -55,7 +60,7 @@ from trainer.anki.mapping import (
     collection_timing,
     revlog_rows,
 )
-from trainer.decks.cards import answers_for, mask
+from trainer.decks.cards import reverse_prompt
 from trainer.errors import ExportError
 from trainer.files import check_replaceable
 from trainer.model import Deck, Entry
@@ -93,14 +98,16 @@ _FORWARD_BACK = """{{FrontSide}}
 <hr id="answer">
 <div class="definition">{{Definition}}</div>
 {{#Details}}<div class="details">{{Details}}</div>{{/Details}}
-{{#Aliases}}<div class="aliases">Also: {{Aliases}}</div>{{/Aliases}}"""
+{{#Aliases}}<div class="aliases">Also: {{Aliases}}</div>{{/Aliases}}
+{{#Origin}}<div class="origin">{{Origin}}</div>{{/Origin}}"""
 _REVERSE_FRONT = """<div class="prompt">Which term is this?</div>
 <div class="definition">{{MaskedDefinition}}</div>"""
 _REVERSE_BACK = """{{FrontSide}}
 <hr id="answer">
 <div class="term">{{Term}}</div>
 {{#Aliases}}<div class="aliases">Also: {{Aliases}}</div>{{/Aliases}}
-{{#Details}}<div class="details">{{Details}}</div>{{/Details}}"""
+{{#Details}}<div class="details">{{Details}}</div>{{/Details}}
+{{#Origin}}<div class="origin">{{Origin}}</div>{{/Origin}}"""
 
 CSS = """\
 .card {
@@ -126,6 +133,8 @@ CSS = """\
 .nightMode .details { color: #c9c9cc; }
 .aliases { margin: 0.75em 0; font-size: 0.85em; font-style: italic; color: #57606a; }
 .nightMode .aliases { color: #a8a8ad; }
+.origin { margin: 1em 0 0; font-size: 0.75em; color: #6e7781; }
+.nightMode .origin { color: #8b8b90; }
 hr#answer { border: none; border-top: 1px solid #d0d7de; margin: 1em 0; }
 .nightMode hr#answer { border-top-color: #4a4a4f; }
 """
@@ -235,12 +244,22 @@ def _note_fields(entry: Entry, deck_field: str) -> list[str]:
         field_html(entry.definition),
         field_html(entry.details),
         field_html(", ".join(entry.aliases)),
-        field_html(mask(entry.definition, answers_for(entry))),
+        field_html(reverse_prompt(entry)),
         deck_field,
         field_html(entry.id),
         field_html(str(entry.source)),
-        field_html(entry.origin),
+        field_html(origin_text(entry)),
     ]
+
+
+def origin_text(entry: Entry) -> str:
+    """The Origin field: the entry's origin note, then "Corrected from the source: ..."
+    with the reason of each correction, for an entry whose text differs from its source."""
+    parts = [entry.origin] if entry.origin else []
+    if entry.corrections:
+        reasons = "; ".join(correction.reason for correction in entry.corrections)
+        parts.append(f"Corrected from the source: {reasons}.")
+    return "\n".join(parts)
 
 
 def note_tags(deck: Deck, entry: Entry) -> list[str]:

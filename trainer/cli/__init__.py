@@ -63,7 +63,8 @@ def cli(ctx: click.Context, db: str | None, learner: str) -> None:
 
     Start with `trainer quiz`; see `trainer COMMAND --help` for each command.
     """
-    ctx.obj = AppContext(db=db, learner=learner)
+    given = ctx.get_parameter_source("learner") is not click.core.ParameterSource.DEFAULT
+    ctx.obj = AppContext(db=db, learner=learner, learner_given=given)
 
 
 def _register() -> None:

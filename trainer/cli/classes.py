@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -14,10 +15,12 @@ from trainer.printable import plural
 
 @click.group(name="class")
 def class_() -> None:
-    """See how a class is doing: every learner sharing the store.
+    """A class sharing one PostgreSQL store: its roles, its learners, its report.
 
     Point trainer at the class store with --db (or TRAINER_DB), for example
-    postgresql+psycopg://teacher@db.example.org/glossary.
+    postgresql+psycopg://teacher@db.example.org/glossary. After `class setup`,
+    every learner signs in with their own role and the database lets them see
+    and change only their own progress.
 
     Example:
 
@@ -96,3 +99,147 @@ def report(
         click.echo(EMPTY_MESSAGE)
         return
     print_rich(report_view(result))
+
+
+PASSWORD_FILE_LIMIT = 4096  # bytes: a password file is one short line
+
+
+@class_.command()
+@click.option(
+    "--role-prefix",
+    metavar="PREFIX",
+    help="Name the group roles PREFIXinstructor and PREFIXlearner "
+    "(default: the database's name and an underscore).",
+)
+@pass_app
+def setup(app: AppContext, role_prefix: str | None) -> None:
+    """Make a PostgreSQL store a class store where the database enforces who sees what.
+
+    Creates the instructor and learner group roles, closes the schema to
+    everyone else and adds row-level security: each learner's role reads and
+    writes only its own progress; the instructor group reads everyone's and
+    manages the decks. Learners already in the store get a role of their name
+    (no login until `class add-learner` gives it a password); their progress is
+    kept. Run it as the owner of the database (with CREATEROLE), again after
+    every upgrade of trainer: it is safe to repeat.
+
+    Example:
+
+    \b
+        trainer --db postgresql://teacher@db.example.org/glossary class setup
+    """
+    from trainer.progress.classroles import setup as setup_class
+
+    store = app.open_store()
+    report = setup_class(store.engine, prefix=role_prefix)
+    groups = report.groups
+    made = "created" if report.created_groups else "kept"
+    click.echo(
+        f"Class store ready ({made} the roles {groups.instructor} and {groups.learner}); "
+        f"row security on {', '.join(report.per_learner_tables)} and learners."
+    )
+    if report.new_roles:
+        names = ", ".join(report.new_roles)
+        click.echo(
+            f"Learners given a role without a login yet: {names}. "
+            "Give each a password: trainer class add-learner NAME"
+        )
+    for name, why in report.unmapped:
+        click.echo(f"Warning: learner {name!r} has no role ({why}); their progress stays", err=True)
+    for name in report.other_tables:
+        click.echo(f"Warning: table {name!r} is unknown to class setup: instructors only", err=True)
+
+
+def _read_password_file(path: Path) -> str:
+    """The first line of a small regular file (refused with one line otherwise)."""
+    import stat
+
+    try:
+        with path.open("rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise click.UsageError(f"{path} is not a regular file; give a password file")
+            data = handle.read(PASSWORD_FILE_LIMIT + 1)
+    except OSError as error:
+        raise click.UsageError(f"cannot read the password file {path}: {error.strerror}") from None
+    if len(data) > PASSWORD_FILE_LIMIT:
+        raise click.UsageError(f"{path} is over {PASSWORD_FILE_LIMIT} bytes: not a password file")
+    try:
+        first = data.decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise click.UsageError(f"{path} is not UTF-8 text") from None
+    if not first or not first[0]:
+        raise click.UsageError(f"{path}: the first line (the password) is empty")
+    return first[0]
+
+
+@class_.command(name="add-learner")
+@click.argument("name")
+@click.option(
+    "--password-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Read the password from the first line of FILE (default: ask, without echo).",
+)
+@pass_app
+def add_learner(app: AppContext, name: str, password_file: Path | None) -> None:
+    """Give a learner a login role of their name in the class's learner group.
+
+    The password comes from --password-file or a prompt that does not echo,
+    never from the command line (shell history, the process list). The server
+    receives a SCRAM verifier, not the password. A learner removed earlier (or
+    given a role by `class setup`) is let in again with the new password.
+
+    Example:
+
+    \b
+        trainer class add-learner amara
+        trainer class add-learner bo --password-file bo.pw
+    """
+    from trainer.progress.classroles import add_learner as add
+    from trainer.progress.classroles import role_name_problem
+
+    problem = role_name_problem(name)
+    if problem is not None:
+        raise click.UsageError(f"cannot add the learner {name!r}: {problem}")
+    store = app.open_store()
+    if password_file is not None:
+        password = _read_password_file(password_file)
+    else:
+        password = click.prompt(
+            f"Password for {name}", hide_input=True, confirmation_prompt=True, err=True
+        )
+    new = add(store.engine, name, password)
+    if new:
+        click.echo(f"Added the learner {name}: they sign in as the role {name}.")
+    else:
+        click.echo(f"The learner {name} can sign in (again) with the new password.")
+
+
+@class_.command(name="remove-learner")
+@click.argument("name")
+@click.option(
+    "--delete-progress",
+    is_flag=True,
+    help="Also delete the learner's progress and their role (cannot be undone).",
+)
+@pass_app
+def remove_learner(app: AppContext, name: str, delete_progress: bool) -> None:
+    """Take a learner's login away; their progress stays unless --delete-progress.
+
+    Example:
+
+    \b
+        trainer class remove-learner amara
+        trainer class remove-learner amara --delete-progress
+    """
+    from trainer.progress.classroles import remove_learner as remove
+
+    store = app.open_store()
+    remove(store.engine, name, delete_progress=delete_progress)
+    if delete_progress:
+        click.echo(f"Removed the learner {name}: their role and progress are deleted.")
+    else:
+        click.echo(
+            f"Removed the login of {name}; their progress stays "
+            "(--delete-progress deletes it; class add-learner lets them in again)."
+        )

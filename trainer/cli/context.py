@@ -11,9 +11,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from trainer import paths
+from trainer.cli.output import echo
 
 if TYPE_CHECKING:
     from trainer.model import Deck
+    from trainer.progress.classroles import Signin
     from trainer.progress.readers import Reader
     from trainer.progress.store import Store
     from trainer.settings import Settings
@@ -23,23 +25,26 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class AppContext:
-    def __init__(self, db: str | None, learner: str) -> None:
+    def __init__(self, db: str | None, learner: str, learner_given: bool = True) -> None:
         self.db = db
         self._learner = learner
+        #: --learner or TRAINER_LEARNER was given (not the user-name default)
+        self.learner_given = learner_given
+        #: who we are in a class store (PostgreSQL), once it is open
+        self.signin: Signin | None = None
         self._store: Store | None = None
         self._reader: Reader | None = None
 
     @property
     def learner(self) -> str:
-        """--learner / TRAINER_LEARNER, checked when a command first needs it (so `--help`
-        and the deck commands work whatever it is). LearnerError if it cannot be a name."""
-        from trainer.errors import LearnerError
-        from trainer.model import learner_name_problem
+        """--learner / TRAINER_LEARNER (on a class store, the connection's learner once it is
+        open), checked when a command first needs it (so `--help` and the deck commands
+        work whatever it is). LearnerError if it cannot be a name."""
+        return _checked(self._learner)
 
-        problem = learner_name_problem(self._learner)
-        if problem is not None:
-            raise LearnerError(f"--learner (or TRAINER_LEARNER): {problem}")
-        return self._learner
+    @learner.setter
+    def learner(self, name: str) -> None:
+        self._learner = name
 
     def now(self) -> datetime:
         """The only clock in the program: commands read it here and pass it down."""
@@ -78,12 +83,42 @@ class AppContext:
         ctx = click.get_current_context(silent=True)
         if ctx is not None:
             ctx.call_on_close(self.close_store)
+        if store.engine.dialect.name == "postgresql":
+            from trainer.progress.classroles import Standing, learner_for, signin
+
+            self.signin = signin(store.engine)
+            if self.signin is not None:
+                self.learner = learner_for(
+                    self.signin, self.learner, explicit=self.learner_given, answering=False
+                )
+                if self.signin.standing in (Standing.LEARNER, Standing.OUTSIDER):
+                    return store  # the decks are the instructor's: a learner only reads them
         sources = [DeckSource(path, bundled=True) for path in bundled_deck_files()]
         sources += [DeckSource(path, bundled=False) for path in store.registered_paths()]
         report = store.sync_decks(sources)
         for problem in report.problems:
-            click.echo(f"Warning: {problem}", err=True)
+            echo(f"Warning: {problem}", err=True)
         return store
+
+    def learner_to_read(self, name: str | None) -> str:
+        """Whose progress a reading command shows: `name` (a command's own --learner) or ours.
+
+        On a class store a learner may name only themselves (ClassError otherwise).
+        """
+        if name is None or self.signin is None:
+            return _checked(name) if name else self.learner
+        from trainer.progress.classroles import learner_for
+
+        return learner_for(self.signin, name, explicit=True, answering=False)
+
+    def learner_to_answer(self) -> str:
+        """The learner who answers (trainer quiz): on a class store, only a learner's own role."""
+        self.open_store()
+        if self.signin is None:
+            return self.learner
+        from trainer.progress.classroles import learner_for
+
+        return learner_for(self.signin, self.learner, explicit=self.learner_given, answering=True)
 
     def read_store(self) -> Reader:
         """A plain-SQL reader of the store, for commands that only read (status, stats).
@@ -139,6 +174,17 @@ class AppContext:
             except DeckFormatError:
                 continue
         return decks
+
+
+def _checked(name: str) -> str:
+    """`name` if it can be a learner's name, else LearnerError saying why."""
+    from trainer.errors import LearnerError
+    from trainer.model import learner_name_problem
+
+    problem = learner_name_problem(name)
+    if problem is not None:
+        raise LearnerError(f"--learner (or TRAINER_LEARNER): {problem}")
+    return name
 
 
 #: Passes the command's AppContext (made by the `trainer` group) as the first argument.

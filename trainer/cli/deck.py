@@ -72,9 +72,12 @@ def list_decks(app: AppContext, as_json: bool) -> None:
 def show_deck(app: AppContext, slug: str, as_json: bool) -> None:
     """Show one deck: every entry with its names, definition, details and reverse prompt.
 
+    An entry whose text differs from its source is marked "corrected from the
+    source", with each change, its reason and a reference.
+
     With --json: the deck's slug, title, description, entries (id, term, aliases,
-    definition, details, tags, source, origin) and cards (id, entry, direction,
-    front, back).
+    definition, details, tags, source, origin, mask, reverse, corrections) and
+    cards (id, entry, direction, front, back).
 
     Example:
 
@@ -424,8 +427,10 @@ def check(app: AppContext, paths: tuple[Path, ...], as_json: bool) -> None:
     tags with spaces, duplicate ids or terms), a slug, Anki deck id, term or alias
     that another checked, registered or bundled deck already uses, an alias shared
     by two entries, a reverse card that still shows its answer after masking.
-    Warnings: definitions over 300 characters or under four words, and two
-    definitions at least 90% alike. Exit status 1 if there is an error, else 0.
+    Warnings: definitions over 300 characters or under four words, two
+    definitions at least 90% alike, and a reverse-prompt word that shares its stem
+    with the answer ("samples" for Sampler). Exit status 1 if there is an error,
+    else 0.
     With --json, a list of {path, line, severity, message}.
 
     Example:

@@ -454,11 +454,12 @@ def quiz(
 
     limits = _limits(app, new_limit, review_limit)  # a bad limit: before the store is opened
     store = app.open_store()
+    learner = app.learner_to_answer()  # a class store's instructor may not answer
     slugs = _deck_slugs(store, decks)
     day = app.today()
     session = Session.start(
         store,
-        learner=app.learner,
+        learner=learner,
         decks=slugs,
         day=day,
         limits=limits,

@@ -43,9 +43,10 @@ def stats(
     """
     from trainer.progress.stats import compute_stats, stats_to_json
 
+    reader = app.read_store()
     result = compute_stats(
-        app.read_store(),
-        learner=learner or app.learner,
+        reader,
+        learner=app.learner_to_read(learner),
         decks=list(slugs),
         today=app.today(),
         tz=app.settings.timezone,

@@ -99,8 +99,9 @@ EXAMPLE_ENTRY = """\
 # id = "nyquist-frequency"    # lowercase letters, digits, hyphens; never change it later
 # term = "Nyquist Frequency"
 # aliases = ["Nyquist limit"] # optional: other names, accepted as answers and masked
-# definition = "Half the sample rate of a digital audio signal: the upper limit of the \
-frequencies it can represent."
+# definition = "Half the sample rate of a digital audio signal: the highest pitch it can \
+represent."
+# mask = []                   # optional: more words to hide on the reverse card
 # details = "Optional: more text, shown after the definition."
 # tags = ["audio"]            # optional: lowercase, no spaces
 # source = "authored"         # "authored" (your text) or "glossary"

@@ -1,8 +1,9 @@
 """Cards from deck entries, and masking an entry's names out of its definition.
 
 Each entry yields a forward card (front: the term; back: the definition, then the
-details) and a reverse card (front: the definition with every name of the entry
-masked as "____"; back: the term). Card ids are `slug/entry-id/direction`.
+details) and a reverse card (front: the definition, or the entry's own `reverse`
+prompt, with every name of the entry and its `mask` words masked as "____"; back:
+the term). Card ids are `slug/entry-id/direction`.
 """
 
 from __future__ import annotations
@@ -175,6 +176,18 @@ def _answers_regex(answers: tuple[str, ...], ascii_text: bool) -> re.Pattern[str
     return re.compile("|".join(patterns), re.IGNORECASE) if patterns else None
 
 
+def mask_words(entry: Entry) -> list[str]:
+    """What the reverse prompt hides: every name of the entry, then its extra `mask` words
+    (those hide a give-away word; they are never accepted as answers)."""
+    return [*answers_for(entry), *entry.mask]
+
+
+def reverse_prompt(entry: Entry) -> str:
+    """The reverse card's front: the entry's own `reverse` prompt if it has one, else its
+    definition, with every name and `mask` word replaced by "____"."""
+    return mask(entry.reverse or entry.definition, mask_words(entry))
+
+
 def forward_back(entry: Entry) -> str:
     """The definition, then a blank line and the details (if any)."""
     return f"{entry.definition}\n\n{entry.details}" if entry.details else entry.definition
@@ -196,7 +209,7 @@ def cards_for_entry(deck_slug: str, entry: Entry, index: int) -> list[Card]:
         deck=deck_slug,
         entry=entry.id,
         direction=Direction.REVERSE,
-        front=mask(entry.definition, answers_for(entry)),
+        front=reverse_prompt(entry),
         back=entry.term,
         term=entry.term,
         ord=index * 2 + 1,

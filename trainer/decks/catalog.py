@@ -104,6 +104,14 @@ class DeckSummary(TypedDict):
     path: str | None  # the registered deck file; None for a bundled deck
 
 
+class CorrectionRecord(TypedDict):
+    field: str  # "term" | "definition" | "details"
+    was: str  # the source's words
+    now: str  # ours ("" when removed)
+    reason: str
+    reference: str  # "" if none
+
+
 class EntryRecord(TypedDict):
     id: str
     term: str
@@ -113,6 +121,9 @@ class EntryRecord(TypedDict):
     tags: list[str]
     source: str
     origin: str
+    mask: list[str]
+    reverse: str
+    corrections: list[CorrectionRecord]
 
 
 class CardRecord(TypedDict):
@@ -170,6 +181,18 @@ def deck_record(deck: Deck) -> DeckRecord:
                 "tags": list(entry.tags),
                 "source": entry.source.value,
                 "origin": entry.origin,
+                "mask": list(entry.mask),
+                "reverse": entry.reverse,
+                "corrections": [
+                    {
+                        "field": correction.field.value,
+                        "was": correction.was,
+                        "now": correction.now,
+                        "reason": correction.reason,
+                        "reference": correction.reference,
+                    }
+                    for correction in entry.corrections
+                ],
             }
             for entry in deck.entries
         ],

@@ -8,7 +8,8 @@ and a reverse card whose masked definition still gives its answer away.
 
 Warnings are for a person to judge: an answer (definition) over `LONG_ANSWER` characters, a
 definition of fewer than `SHORT_DEFINITION_WORDS` words, two definitions at least
-`NEAR_DUPLICATE` alike (difflib's ratio).
+`NEAR_DUPLICATE` alike (difflib's ratio), a reverse prompt with a word that shares its stem
+with the answer (`trainer.decks.stems`: "tokens" for Tokenization).
 
 An entry copied with `trainer deck new --from` carries `origin = "<deck>/<entry-id>"`:
 it may repeat the term and text of the entry it names without an error.
@@ -26,8 +27,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TypedDict
 
-from trainer.decks.cards import answers_for, mask
+from trainer.decks.cards import answers_for, reverse_prompt
 from trainer.decks.format import parse_deck_text, read_text_file
+from trainer.decks.stems import stem_leaks
 from trainer.errors import DeckFormatError
 from trainer.model import Deck, Entry
 from trainer.printable import plural
@@ -242,6 +244,14 @@ def _deck_findings(path: Path, text: str, deck: Deck, others: Sequence[Deck]) ->
                 f"the reverse card of {entry.id!r} gives its answer away: {leak!r} is still "
                 "in the masked definition; reword the definition or add that form as an alias",
             )
+        else:
+            for word in dict.fromkeys(found.word for found in stem_leaks(entry)):
+                warning(
+                    line,
+                    f"the reverse card of {entry.id!r} hints at its answer: {word!r} shares a "
+                    f"stem with {entry.term!r}; reword the definition, list the word under "
+                    "`mask`, or write a `reverse` prompt",
+                )
         answer = len(entry.definition)
         if answer > LONG_ANSWER:
             warning(
@@ -310,7 +320,7 @@ def _names(entry: Entry) -> list[str]:
 
 def _leak(entry: Entry) -> str | None:
     """A name form still in the reverse card's front after masking, or None."""
-    front = " ".join(_SEP.split(mask(entry.definition, answers_for(entry)).lower()))
+    front = " ".join(_SEP.split(reverse_prompt(entry).lower()))
     for name in _names(entry):
         for form in _forms(name):
             # The substring test first: compiling a pattern per form is what costs.

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -405,6 +406,36 @@ def _stats_card_indexes(conn: Connection) -> None:
     )
 
 
+def _fsrs(conn: Connection) -> None:
+    """0009: FSRS beside SM-2: memory states, and each learner's choice of scheduler.
+
+    - card_states.stability, .difficulty: the card's FSRS memory state (NULL under SM-2);
+    - reviews.stability_before/_after, .difficulty_before/_after: the same around each
+      answer, so that undo restores it exactly (NULL for answers given under SM-2);
+    - learner_schedulers: per learner (a learner column, like every per-learner table)
+      the scheduler ("sm2" or "fsrs"), the desired retention and the FSRS parameters
+      (JSON list of 21 numbers; NULL: fsrs-rs's defaults). No row: SM-2.
+
+    Adding nullable columns rewrites nothing on either database.
+    """
+    for table in ("card_states",):
+        for column in ("stability", "difficulty"):
+            conn.execute(text(f"ALTER TABLE {table} ADD COLUMN {column} FLOAT"))
+    for column in ("stability_before", "difficulty_before", "stability_after", "difficulty_after"):
+        conn.execute(text(f"ALTER TABLE reviews ADD COLUMN {column} FLOAT"))
+    md = MetaData()
+    Table("learners", md, Column("id", Integer, primary_key=True))
+    Table(
+        "learner_schedulers",
+        md,
+        Column("learner_id", Integer, ForeignKey("learners.id"), primary_key=True),
+        Column("scheduler", String(10), nullable=False),
+        Column("desired_retention", Float, nullable=True),
+        Column("parameters", Text, nullable=True),
+    )
+    md.tables["learner_schedulers"].create(conn)
+
+
 #: The steps of the migrations named in trainer.progress.schema.MIGRATION_NAMES, in the same order.
 #: Never rename or reorder; only append (a name there, its step here).
 STEPS: list[Callable[[Connection], None]] = [
@@ -416,6 +447,7 @@ STEPS: list[Callable[[Connection], None]] = [
     _review_days,  # 0006_review_days
     _queue_index,  # 0007_queue_index
     _stats_card_indexes,  # 0008_stats_indexes
+    _fsrs,  # 0009_fsrs
 ]
 
 #: Every migration, in the order it runs.

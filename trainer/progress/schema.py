@@ -19,4 +19,5 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0006_review_days",
     "0007_queue_index",
     "0008_stats_indexes",
+    "0009_fsrs",
 )

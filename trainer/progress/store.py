@@ -53,6 +53,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -208,6 +209,17 @@ class LearnerRow(Base):
     name: Mapped[str] = mapped_column(String(LEARNER_NAME_MAX), unique=True)
 
 
+class LearnerSchedulerRow(Base):
+    """0009: a learner's scheduler and its settings (no row: SM-2)."""
+
+    __tablename__ = "learner_schedulers"
+
+    learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
+    scheduler: Mapped[str] = mapped_column(String(10))  # "sm2" | "fsrs"
+    desired_retention: Mapped[float | None] = mapped_column(Float, nullable=True)
+    parameters: Mapped[str | None] = mapped_column(Text, nullable=True)  # JSON list
+
+
 class CardStateRow(Base):
     __tablename__ = "card_states"
 
@@ -223,6 +235,8 @@ class CardStateRow(Base):
     buried_until: Mapped[date | None] = mapped_column(StoreDate, nullable=True)
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     leech: Mapped[bool] = mapped_column(Boolean, default=False)
+    stability: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0009: FSRS only
+    difficulty: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     __table_args__ = (
         Index("ix_card_states_learner_due", "learner_id", "due"),
@@ -297,6 +311,10 @@ class ReviewRow(Base):
     due_after: Mapped[date | None] = mapped_column(StoreDate, nullable=True)
     lapses_after: Mapped[int] = mapped_column(Integer)
     answer_ms: Mapped[int] = mapped_column(Integer, default=0)
+    stability_before: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0009: FSRS
+    difficulty_before: Mapped[float | None] = mapped_column(Float, nullable=True)
+    stability_after: Mapped[float | None] = mapped_column(Float, nullable=True)
+    difficulty_after: Mapped[float | None] = mapped_column(Float, nullable=True)
 
     __table_args__ = (
         Index("ix_reviews_learner_card", "learner_id", "card_id", "id"),
@@ -465,7 +483,10 @@ def _sqlite_engine_events(engine: Engine) -> None:
         dbapi_connection.isolation_level = None  # we emit BEGIN ourselves (see below)
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA synchronous = NORMAL")
+        # FULL: every commit syncs the write-ahead log to disk before it returns, so an
+        # answer the quiz has saved survives a power cut (NORMAL only syncs at checkpoints:
+        # the last commits could be lost). Anki commits the same way (WAL, FULL).
+        cursor.execute("PRAGMA synchronous = FULL")
         cursor.execute("PRAGMA foreign_keys = ON")
         # Keep more pages cached: aggregate queries (trainer stats) read a few hundred
         # thousand index entries, and the default cache is 2 MB. An upper bound: only pages
@@ -495,6 +516,16 @@ def _postgresql_engine_events(engine: Engine) -> None:
         cursor.execute("SET TIME ZONE 'UTC'")
         cursor.close()
         dbapi_connection.autocommit = autocommit
+
+
+def _permission_denied(error: exc.DatabaseError) -> bool:
+    """PostgreSQL refused for want of a privilege, or row security refused a row (42501)."""
+    return getattr(error.orig, "sqlstate", None) == "42501"
+
+
+def _schema_usable(conn: Connection) -> bool:
+    """PostgreSQL: the search_path names a schema this role may use (else it has none)."""
+    return conn.exec_driver_sql("SELECT current_schema()").scalar() is not None
 
 
 def _state(n: int, ef: int, interval: int, due: date | None, lapses: int) -> CardState:
@@ -719,11 +750,13 @@ class Store:
             message = " ".join(str(error.orig if error.orig is not None else error).split())
             raise StoreError(f"cannot connect to the store {self.where}: {message}") from None
         try:
-            holder.exec_driver_sql(f"SELECT pg_advisory_lock({DECKS_LOCK})")
+            with self._errors():  # held too long (a class store's learner can hold it): busy
+                holder.exec_driver_sql(f"SELECT pg_advisory_lock({DECKS_LOCK})")
             holder.commit()
             self._prepare_store()
         finally:
             try:
+                holder.rollback()  # after a lock timeout the transaction is aborted
                 holder.exec_driver_sql(f"SELECT pg_advisory_unlock({DECKS_LOCK})")
                 holder.commit()
             finally:
@@ -732,6 +765,11 @@ class Store:
     def _prepare_store(self) -> None:
         try:
             with self.engine.connect() as conn:
+                if conn.dialect.name == "postgresql" and not _schema_usable(conn):
+                    raise StoreError(
+                        f"{self.where} has no schema this role may use (a class store lets in "
+                        "only its learners and instructors); ask the instructor to add you"
+                    )
                 names = migrations.applied(conn)
                 if names is None and inspect(conn).get_table_names():
                     raise StoreError(
@@ -768,6 +806,12 @@ class Store:
         except exc.DataError as error:
             raise self._unfit(error) from None
         except (exc.DatabaseError, sqlite3.DatabaseError) as error:
+            if isinstance(error, exc.DatabaseError) and _permission_denied(error):
+                # a class store's learner opening a newer trainer
+                raise StoreError(
+                    f"the class store {self.where} needs upgrading to this trainer's schema, "
+                    "which your role may not do; ask the instructor to run trainer class setup"
+                ) from None
             raise self._corrupt(error) from None
 
     def _unfit(self, error: exc.DataError) -> StoreError:
@@ -825,6 +869,12 @@ class Store:
         except exc.DataError as error:
             raise self._unfit(error) from None
         except exc.DatabaseError as error:
+            if _permission_denied(error):  # the class store's privileges or row security
+                message = " ".join(str(error.orig).split())
+                raise StoreError(
+                    f"the class store {self.where} refused: {message} (a learner changes only "
+                    "their own progress; decks and the schema are the instructor's)"
+                ) from None
             raise self._corrupt(error) from None
 
     # -- locks (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers) -------------

@@ -150,8 +150,6 @@ def format_parameters(parameters: tuple[float, ...] | list[float]) -> str:
 
 # --- fuzz (Anki's rslib/src/scheduler/states/fuzz.rs) ---------------------------------
 
-_FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.1), (20.0, math.inf, 0.05))
-
 
 def _round(x: float) -> int:
     """Rust's f32::round: halves away from zero (Python's round() goes to even)."""
@@ -159,22 +157,30 @@ def _round(x: float) -> int:
 
 
 def fuzz_delta(interval: float) -> float:
-    """Days of fuzz either side of `interval` (none below 2.5 days)."""
+    """Days of fuzz either side of `interval`: none below 2.5 days, else 1 day plus 15 %
+    of its days in 2.5-7, 10 % of those in 7-20 and 5 % of those above 20."""
     if interval < 2.5:
         return 0.0
-    delta = 1.0
-    for start, end, factor in _FUZZ_RANGES:
-        delta += factor * max(min(interval, end) - start, 0.0)
-    return delta
+    if interval <= 7.0:
+        return 1.0 + 0.15 * (interval - 2.5)
+    if interval <= 20.0:
+        return 1.0 + 0.15 * 4.5 + 0.1 * (interval - 7.0)
+    return 1.0 + 0.15 * 4.5 + 0.1 * 13.0 + 0.05 * (interval - 20.0)
 
 
 def fuzz_bounds(interval: float, minimum: int, maximum: int) -> tuple[int, int]:
     """Anki's constrained_fuzz_bounds: the fuzz range of `interval` within [minimum, maximum]."""
-    minimum = min(minimum, maximum)
-    interval = min(max(interval, float(minimum)), float(maximum))
+    if minimum > maximum:
+        minimum = maximum
+    if interval < minimum:
+        interval = float(minimum)
+    elif interval > maximum:
+        interval = float(maximum)
     delta = fuzz_delta(interval)
-    lower = min(max(_round(interval - delta), minimum), maximum)
-    upper = min(max(_round(interval + delta), minimum), maximum)
+    lower = math.floor(interval - delta + 0.5)
+    upper = math.floor(interval + delta + 0.5)
+    lower = minimum if lower < minimum else maximum if lower > maximum else lower
+    upper = minimum if upper < minimum else maximum if upper > maximum else upper
     if upper == lower and 2 < upper < maximum:
         upper = lower + 1
     return lower, upper
@@ -228,14 +234,33 @@ class FSRSScheduler:
         self, state: CardState, grade: Grade, *, day: date, kind: ReviewKind, card_id: str
     ) -> CardState:
         """The card's state after an answer of `grade` on study day `day`."""
-        return self._states(state, day=day, kind=kind, card_id=card_id)[rating_of(grade)]
+        rating = rating_of(grade)
+        nxt, days = self._next(state, day=day, kind=kind, card_id=card_id, upto=rating)
+        memory = (nxt.again, nxt.hard, nxt.good, nxt.easy)[rating - 1].memory
+        n, lapses = state.n, state.lapses
+        if kind is not ReviewKind.REDRILL:
+            if rating is Rating.AGAIN:
+                lapses = lapses + 1 if n > 0 else lapses
+                n = 0
+            else:
+                n += 1
+        interval = days[rating - 1]
+        return replace(
+            state,
+            n=n,
+            lapses=lapses,
+            interval=interval,
+            due=day + timedelta(days=interval),
+            stability=float(memory.stability),
+            difficulty=float(memory.difficulty),
+        )
 
     def preview(
         self, state: CardState, *, day: date, kind: ReviewKind, card_id: str
     ) -> dict[Grade, int]:
         """Days until due that each grade gives: exactly what review() will give."""
-        states = self._states(state, day=day, kind=kind, card_id=card_id)
-        return {grade: states[rating_of(grade)].interval for grade in Grade}
+        _, days = self._next(state, day=day, kind=kind, card_id=card_id)
+        return {grade: days[rating_of(grade) - 1] for grade in Grade}
 
     def in_redrill(self, grade: Grade) -> bool:
         """The trainer's re-drill rule, as under SM-2: grades below 4 are asked again today."""
@@ -275,59 +300,37 @@ class FSRSScheduler:
         elapsed = self.days_elapsed(state, day=day, kind=ReviewKind.REVIEW)
         return forgetting_curve(self.parameters, elapsed, state.stability)
 
-    def _states(
-        self, state: CardState, *, day: date, kind: ReviewKind, card_id: str
-    ) -> dict[Rating, CardState]:
+    def _next(
+        self,
+        state: CardState,
+        *,
+        day: date,
+        kind: ReviewKind,
+        card_id: str,
+        upto: Rating = Rating.EASY,
+    ) -> tuple[Any, list[int]]:
+        """fsrs-rs's NextStates and the days each rating (Again..Easy) schedules.
+
+        Only the days of ratings up to `upto` are computed (each passing rating's
+        minimum depends on the ones below it, never on those above)."""
         elapsed = self.days_elapsed(state, day=day, kind=kind)
         nxt = self._model.next_states(self.memory_of(state), self.desired_retention, elapsed)
-        raw = {
-            Rating.AGAIN: nxt.again,
-            Rating.HARD: nxt.hard,
-            Rating.GOOD: nxt.good,
-            Rating.EASY: nxt.easy,
-        }
+        raw = (nxt.again.interval, nxt.hard.interval, nxt.good.interval, nxt.easy.interval)
         factor = fuzz_factor(card_id, day)
         top = self.max_interval
-        days: dict[Rating, int] = {}
         if kind is ReviewKind.REVIEW and not state.is_new:
             # review.rs: answer_again (no relearning steps) and passing_fsrs_review_intervals
-            days[Rating.AGAIN] = min(max(_round(raw[Rating.AGAIN].interval), 1), top)
+            days = [min(max(_round(raw[0]), 1), top)]
             previous = state.interval
             floor = 1
-            for rating in (Rating.HARD, Rating.GOOD, Rating.EASY):
-                x = raw[rating].interval
+            for x in raw[1:upto]:
                 low = max(minimum_review_interval(x, previous, top), floor)
-                days[rating] = with_fuzz(x, min(max(low, 1), top), top, factor)
-                floor = days[rating] + 1
+                days.append(with_fuzz(x, min(max(low, 1), top), top, factor))
+                floor = days[-1] + 1
         else:
             # learning.rs: leaving learning (a new card, or a same-day re-drill answer)
-            for rating, item in raw.items():
-                days[rating] = with_fuzz(max(float(_round(item.interval)), 1.0), 1, top, factor)
-        out: dict[Rating, CardState] = {}
-        for rating, item in raw.items():
-            out[rating] = self._after(state, rating, item.memory, days[rating], day=day, kind=kind)
-        return out
-
-    @staticmethod
-    def _after(
-        state: CardState, rating: Rating, memory: Any, interval: int, *, day: date, kind: ReviewKind
-    ) -> CardState:
-        n, lapses = state.n, state.lapses
-        if kind is not ReviewKind.REDRILL:
-            if rating is Rating.AGAIN:
-                lapses = lapses + 1 if n > 0 else lapses
-                n = 0
-            else:
-                n += 1
-        return replace(
-            state,
-            n=n,
-            lapses=lapses,
-            interval=interval,
-            due=day + timedelta(days=interval),
-            stability=float(memory.stability),
-            difficulty=float(memory.difficulty),
-        )
+            days = [with_fuzz(max(float(_round(x)), 1.0), 1, top, factor) for x in raw[:upto]]
+        return nxt, days
 
 
 def forgetting_curve(parameters: tuple[float, ...], elapsed_days: float, stability: float) -> float:

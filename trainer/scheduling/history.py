@@ -1,7 +1,7 @@
 """A learner's review log as FSRS sees it (pure: rows in, FSRS items and states out).
 
-The store hands over the log as plain rows ``(review_id, card_id, day, grade)``
-ordered by card and then by review id, ``day`` being the study day's ordinal
+The store hands over the log as plain rows ``(card_id, day, grade)`` in the order
+the answers were logged (review id), ``day`` being the study day's ordinal
 (``date.toordinal()``) so that a million rows cost no date objects. Each card's
 answers become FSRS reviews the way Anki builds them (rslib
 ``scheduler/fsrs/params.rs`` ``reviews_for_fsrs``): the rating of the grade, and
@@ -13,51 +13,98 @@ same-day re-drill answers).
   answering through `FSRSScheduler` one answer at a time (a test checks it).
 - For **training and evaluation**, every answer after the first with ``delta_t > 0``
   gives one item holding the card's history up to and including that answer (its
-  label is whether it was passed); items are sorted by review id, i.e. by time, as
-  Anki sorts them by revlog id.
+  label is whether it was passed), in log order, as Anki sorts them by revlog id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from trainer.scheduling.fsrs import library, rating_of
 
-LogRow = tuple[int, str, int, int]  # (review id, card id, study day ordinal, grade 0-5)
+LogRow = tuple[str, int, int]  # (card id, study day ordinal, grade 0-5), in log order
+
+_RATING = tuple(int(rating_of(g)) for g in range(6))
 
 
-@dataclass(frozen=True)
+@dataclass
 class CardLog:
-    """One card's answers, oldest first: review ids, FSRS ratings (1-4) and delta_t."""
+    """One card's answers, oldest first: FSRS ratings (1-4) and delta_t in days."""
 
     card_id: str
-    review_ids: tuple[int, ...]
-    ratings: tuple[int, ...]
-    delta_ts: tuple[int, ...]
-    last_day: int  # ordinal of the study day of the last answer
+    ratings: list[int] = field(default_factory=list)
+    delta_ts: list[int] = field(default_factory=list)
+    last_day: int = 0  # ordinal of the study day of the last answer
 
 
-def card_logs(rows: Iterable[LogRow]) -> Iterator[CardLog]:
-    """Group rows (ordered by card, then review id) into one CardLog per card."""
-    card: str | None = None
-    ids: list[int] = []
-    ratings: list[int] = []
-    deltas: list[int] = []
-    previous_day = 0
-    for review_id, card_id, day, grade in rows:
-        if card_id != card:
-            if card is not None:
-                yield CardLog(card, tuple(ids), tuple(ratings), tuple(deltas), previous_day)
-            card, ids, ratings, deltas = card_id, [], [], []
-            previous_day = day
-        ids.append(review_id)
-        ratings.append(int(rating_of(grade)))
-        deltas.append(max(0, day - previous_day))
-        previous_day = day
-    if card is not None:
-        yield CardLog(card, tuple(ids), tuple(ratings), tuple(deltas), previous_day)
+@dataclass
+class ReviewLog:
+    """The log grouped by card, and the training items' positions in log order.
+
+    ``positions[i] = (card, k)``: item i predicts the k-th answer of ``cards[card]``
+    from the answers before it.
+    """
+
+    cards: list[CardLog]
+    positions: list[tuple[int, int]]
+    answers: int  # rows read
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    @property
+    def reviews(self) -> int:
+        """Answers of the cards that gave training items (every answer of theirs)."""
+        used = {number for number, _ in self.positions}
+        return sum(len(self.cards[n].ratings) for n in used)
+
+    def items(self, start: int = 0, stop: int | None = None) -> list[Any]:
+        """fsrs_rs_python.FSRSItem of positions[start:stop]: the history and the answer."""
+        lib = library()
+        review, item = lib.FSRSReview, lib.FSRSItem
+        cache: dict[int, list[Any]] = {}
+        out = []
+        for number, k in self.positions[start:stop]:
+            objs = cache.get(number)
+            if objs is None:
+                log = self.cards[number]
+                objs = cache[number] = [
+                    review(r, d) for r, d in zip(log.ratings, log.delta_ts, strict=True)
+                ]
+            out.append(item(objs[: k + 1]))
+        return out
+
+    def card_numbers(self, start: int = 0, stop: int | None = None) -> list[int]:
+        return [number for number, _ in self.positions[start:stop]]
+
+
+def review_log(rows: Iterable[LogRow]) -> ReviewLog:
+    """Group rows (in log order) by card and note the training items in log order."""
+    index: dict[str, CardLog] = {}
+    number_of: dict[str, int] = {}
+    cards: list[CardLog] = []
+    positions: list[tuple[int, int]] = []
+    rating = _RATING
+    answers = 0
+    for card_id, day, grade in rows:
+        answers += 1
+        log = index.get(card_id)
+        if log is None:
+            number_of[card_id] = len(cards)
+            log = index[card_id] = CardLog(card_id, [rating[grade]], [0], day)
+            cards.append(log)
+            continue
+        delta = day - log.last_day
+        log.ratings.append(rating[grade])
+        if delta > 0:
+            log.delta_ts.append(delta)
+            log.last_day = day
+            positions.append((number_of[card_id], len(log.ratings) - 1))
+        else:
+            log.delta_ts.append(0)
+    return ReviewLog(cards, positions, answers)
 
 
 def memory_states(
@@ -74,63 +121,3 @@ def memory_states(
     ]
     states = lib.FSRS(list(parameters)).memory_state_batch(items)
     return [(float(s.stability), float(s.difficulty)) for s in states]
-
-
-@dataclass(frozen=True)
-class TrainingSet:
-    """FSRS items for fitting/evaluating, in time order.
-
-    Item ``i`` predicts answer ``positions[i] = (log, k)``: the ``k``-th answer of
-    ``logs[log]``, from the answers before it.
-    """
-
-    logs: list[CardLog]
-    positions: list[tuple[int, int]]
-    reviews: int  # answers of the cards that gave items (every answer of theirs)
-
-    def __len__(self) -> int:
-        return len(self.positions)
-
-    def items(self, start: int = 0, stop: int | None = None) -> list[Any]:
-        """fsrs_rs_python.FSRSItem objects of positions[start:stop] (history + answer)."""
-        return self._items(start, stop, last=1)
-
-    def histories(self, start: int = 0, stop: int | None = None) -> list[Any]:
-        """The same items without their last answer: what a prediction is made from."""
-        return self._items(start, stop, last=0)
-
-    def card_ids(self, start: int = 0, stop: int | None = None) -> list[int]:
-        return [log for log, _ in self.positions[start:stop]]
-
-    def _items(self, start: int, stop: int | None, *, last: int) -> list[Any]:
-        lib = library()
-        review, item = lib.FSRSReview, lib.FSRSItem
-        cache: dict[int, list[Any]] = {}
-        out = []
-        for number, k in self.positions[start:stop]:
-            objs = cache.get(number)
-            if objs is None:
-                log = self.logs[number]
-                objs = [review(r, d) for r, d in zip(log.ratings, log.delta_ts, strict=True)]
-                cache[number] = objs
-            out.append(item(objs[: k + last]))
-        return out
-
-
-def training_set(logs: Iterable[CardLog]) -> TrainingSet:
-    """One item per answer after the first with delta_t > 0 (Anki's fsrs_items_for_training)."""
-    kept: list[CardLog] = []
-    tagged: list[tuple[int, int, int]] = []
-    reviews = 0
-    for log in logs:
-        number = len(kept)
-        used = False
-        for k in range(1, len(log.ratings)):
-            if log.delta_ts[k] > 0:
-                tagged.append((log.review_ids[k], number, k))
-                used = True
-        if used:
-            kept.append(log)
-            reviews += len(log.ratings)
-    tagged.sort()
-    return TrainingSet(logs=kept, positions=[(n, k) for _, n, k in tagged], reviews=reviews)

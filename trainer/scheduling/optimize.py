@@ -27,12 +27,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from trainer.errors import NotEnoughReviewsError
 from trainer.model import Grade
-from trainer.scheduling.fsrs import default_parameters, fill_parameters, forgetting_curve, library
-from trainer.scheduling.history import CardLog, TrainingSet, training_set
-from trainer.scheduling.sm2 import EF_START, next_ef, next_interval
+from trainer.scheduling.fsrs import default_parameters, fill_parameters, library
+from trainer.scheduling.history import CardLog, ReviewLog
+from trainer.scheduling.sm2 import EF_MIN, EF_START, next_ef, next_interval
 
 TRAIN_SHARE = 0.8  # the earlier part of the time-series split
 # fsrs-rs keeps the default parameters below 8 training items (training.rs:
@@ -71,137 +72,182 @@ class Fit:
     evaluation: Evaluation
 
 
-def needed_items() -> int:
-    return MIN_ITEMS
-
-
-def fit(logs: Sequence[CardLog]) -> Fit:
-    """Fit FSRS to `logs` and evaluate FSRS, default FSRS and SM-2 on a time split.
+def fit(log: ReviewLog) -> Fit:
+    """Fit FSRS to `log` and evaluate FSRS, default FSRS and SM-2 on a time split.
 
     Raises NotEnoughReviewsError when the log gives fewer than MIN_ITEMS items.
     """
-    data = training_set(logs)
-    if len(data) < MIN_ITEMS:
+    if len(log) < MIN_ITEMS:
         raise NotEnoughReviewsError(
-            f"too few reviews to fit FSRS: {len(data)} answers to cards seen on an earlier day,"
+            f"too few reviews to fit FSRS: {len(log)} answers to cards seen on an earlier day,"
             f" {MIN_ITEMS} needed; the current parameters are kept"
         )
-    split = max(8, int(len(data) * TRAIN_SHARE))
-    split = min(split, len(data) - 1)
-    early = _compute(data, 0, split)
+    split = min(max(8, int(len(log) * TRAIN_SHARE)), len(log) - 1)
+    items = log.items()
+    numbers = log.card_numbers()
+    early = compute_parameters(items[:split], numbers[:split])
+    test = TestSet.of(log, split)
     evaluation = Evaluation(
-        fsrs=predict_fsrs(data, split, early),
-        fsrs_default=predict_fsrs(data, split, default_parameters()),
-        sm2=predict_sm2(data, split),
+        fsrs=test.measure(predict_fsrs(test, early)),
+        fsrs_default=test.measure(predict_fsrs(test, default_parameters())),
+        sm2=test.measure(test.sm2_predictions()),
         train_items=split,
-        test_items=len(data) - split,
+        test_items=len(log) - split,
     )
-    parameters = _compute(data, 0, len(data))
-    return Fit(reviews=data.reviews, items=len(data), parameters=parameters, evaluation=evaluation)
+    parameters = compute_parameters(items, numbers)
+    return Fit(reviews=log.reviews, items=len(log), parameters=parameters, evaluation=evaluation)
 
 
-def _compute(data: TrainingSet, start: int, stop: int) -> tuple[float, ...]:
+def compute_parameters(items: list[Any], card_numbers: list[int]) -> tuple[float, ...]:
+    """fsrs-rs's optimizer with Anki's settings over `items` (in time order)."""
     lib = library()
     params = lib.FSRS(default_parameters()).compute_parameters(
-        data.items(start, stop),
-        card_ids=data.card_ids(start, stop),
+        items,
+        card_ids=card_numbers,
         enable_short_term=True,
         training_config=lib.TrainingConfig(num_epochs=EPOCHS),
     )
     return fill_parameters(list(params))
 
 
-# --- predictions ------------------------------------------------------------------------
+def predict_fsrs(test: TestSet, parameters: Sequence[float]) -> list[float]:
+    """FSRS-6's probability of recall for each test item, from the answers before it.
 
-
-def predict_fsrs(data: TrainingSet, start: int, parameters: Sequence[float]) -> Metrics:
-    """FSRS-6 with `parameters` predicting the items from `start` on."""
-    lib = library()
+    One item per card (its answers up to its last test answer) through fsrs-rs's
+    ``historical_memory_state_batch`` gives the state after every answer, so the state
+    before answer k is entry k - 1: the same as replaying each item's history.
+    """
     params = tuple(float(w) for w in parameters)
-    states = lib.FSRS(list(params)).memory_state_batch(data.histories(start))
-    predictions = []
-    for (number, k), state in zip(data.positions[start:], states, strict=True):
-        elapsed = data.logs[number].delta_ts[k]
-        predictions.append(forgetting_curve(params, elapsed, float(state.stability)))
-    return measure(data, start, predictions)
+    states = library().FSRS(list(params)).historical_memory_state_batch(test.card_items)
+    row = dict(zip(test.upto, states, strict=True))
+    decay = -params[20]
+    factor = math.exp(math.log(0.9) / decay) - 1.0  # forgetting_curve, inlined
+    return [
+        (elapsed / row[number][k - 1].stability * factor + 1.0) ** decay
+        for (number, k), elapsed in zip(test.positions, test.elapsed, strict=True)
+    ]
 
 
-def sm2_interval(ratings: Sequence[int], delta_ts: Sequence[int], upto: int) -> int:
-    """SM-2's interval after answers[:upto]: the stability srs-benchmark gives SM-2.
+# SM-2's E-Factor step of each passing FSRS rating (Hard 3, Good 4, Easy 5), taken
+# from trainer.scheduling.sm2.next_ef once: next_ef(ef, q) == max(EF_MIN, ef + step).
+_EF_STEP = {r: next_ef(EF_START, Grade(r + 1)) - EF_START for r in (2, 3, 4)}
+
+
+def sm2_intervals(ratings: Sequence[int], delta_ts: Sequence[int]) -> list[int]:
+    """SM-2's interval before each answer: the stability srs-benchmark gives SM-2.
 
     Only the first answer of a study day schedules a card (re-drill answers have
     delta_t 0 after the first); FSRS ratings 1-4 stand for grades <3, 3, 4, 5, which is
     all SM-2 distinguishes (its E-Factor ignores which failing grade it was).
     """
     n, ef, interval = 0, EF_START, 0
-    for k in range(upto):
-        if k > 0 and delta_ts[k] == 0:
+    before = []
+    first = True
+    for rating, delta in zip(ratings, delta_ts, strict=True):
+        before.append(interval)
+        if delta == 0 and not first:
             continue
-        if ratings[k] == 1:
+        first = False
+        if rating == 1:
             n, interval = 0, 1
         else:
-            ef = next_ef(ef, Grade(ratings[k] + 1))
+            ef = max(EF_MIN, ef + _EF_STEP[rating])
             n += 1
             interval = next_interval(n, interval, ef)
-    return interval
+    return before
 
 
-def predict_sm2(data: TrainingSet, start: int) -> Metrics:
-    """SM-2 with srs-benchmark's curve R = 0.9^(t / I) predicting the items from `start` on."""
-    predictions = []
-    for number, k in data.positions[start:]:
-        log = data.logs[number]
-        interval = sm2_interval(log.ratings, log.delta_ts, k)
-        # the days since the answer that set it: the answers between are same-day re-drills
-        predictions.append(0.9 ** (log.delta_ts[k] / max(interval, 1)))
-    return measure(data, start, predictions)
+@dataclass(frozen=True)
+class TestSet:
+    """The later part of the split: per item its label, weight, bin and elapsed days."""
+
+    positions: list[tuple[int, int]]
+    labels: list[float]
+    weights: list[float]
+    bins: list[tuple[int, int, int]]
+    elapsed: list[int]
+    sm2: list[int]  # SM-2's interval before the answer
+    upto: dict[int, int]  # per card, the answers up to its last test answer (exclusive)
+    card_items: list[Any]  # per card of `upto`, in its order: FSRSItem of those answers
+
+    @classmethod
+    def of(cls, log: ReviewLog, start: int) -> TestSet:
+        positions = log.positions[start:]
+        length = max(len(positions) - 1.0, 1.0)
+        prefix: dict[int, tuple[list[int], list[int], list[int]]] = {}
+        labels, weights, bins, elapsed, sm2 = [], [], [], [], []
+        upto: dict[int, int] = {}
+        for i, (number, k) in enumerate(positions):
+            upto[number] = k
+            card = log.cards[number]
+            counts = prefix.get(number)
+            if counts is None:
+                counts = prefix[number] = _counts(card)
+            long_term, lapses, intervals = counts
+            delta = card.delta_ts[k]
+            labels.append(1.0 if card.ratings[k] > 1 else 0.0)
+            weights.append(0.25 + 0.75 * (i / length) ** 3)
+            bins.append(r_matrix_index(delta, long_term[k], lapses[k]))
+            elapsed.append(delta)
+            sm2.append(intervals[k])
+        lib = library()
+        review, item = lib.FSRSReview, lib.FSRSItem
+        card_items = []
+        for number, stop in upto.items():
+            card = log.cards[number]
+            pairs = zip(card.ratings[:stop], card.delta_ts[:stop], strict=True)
+            card_items.append(item([review(r, d) for r, d in pairs]))
+        return cls(positions, labels, weights, bins, elapsed, sm2, upto, card_items)
+
+    def sm2_predictions(self) -> list[float]:
+        """srs-benchmark's SM-2 curve: R = 0.9^(t / I)."""
+        return [0.9 ** (t / max(i, 1)) for t, i in zip(self.elapsed, self.sm2, strict=True)]
+
+    def measure(self, predictions: Sequence[float]) -> Metrics:
+        """Recency-weighted log loss and RMSE(bins), as fsrs-rs's evaluate."""
+        loss = 0.0
+        cells: dict[tuple[int, int, int], list[float]] = {}
+        for p, y, w, b in zip(predictions, self.labels, self.weights, self.bins, strict=True):
+            p = min(max(p, 1e-7), 1 - 1e-7)
+            loss += (math.log(p) if y else math.log(1 - p)) * w
+            cell = cells.get(b)
+            if cell is None:
+                cell = cells[b] = [0.0, 0.0, 0.0, 0.0]
+            cell[0] += p
+            cell[1] += y
+            cell[2] += 1
+            cell[3] += w
+        rmse = math.sqrt(
+            sum(((c[0] - c[1]) / c[2]) ** 2 * c[3] for c in cells.values())
+            / sum(c[3] for c in cells.values())
+        )
+        return Metrics(log_loss=-loss / sum(self.weights), rmse_bins=rmse)
 
 
-# --- fsrs-rs's measures -----------------------------------------------------------------
+def _counts(card: CardLog) -> tuple[list[int], list[int], list[int]]:
+    """Per answer k: long-term reviews up to k, lapses before k, SM-2's interval before k."""
+    long_term, lapses = [], []
+    lt = lapse = 0
+    for rating, delta in zip(card.ratings, card.delta_ts, strict=True):
+        if delta > 0:
+            lt += 1
+        long_term.append(lt)
+        lapses.append(lapse)
+        if rating == 1 and delta > 0:
+            lapse += 1
+    return long_term, lapses, sm2_intervals(card.ratings, card.delta_ts)
+
+
+# --- fsrs-rs's bins (dataset.rs r_matrix_index) -----------------------------------------
 
 
 def _bin(x: float, base: float, scale: float) -> int:
-    """fsrs-rs dataset.rs r_matrix_index: round(scale * base^floor(log_base x))."""
-    return _round(scale * base ** math.floor(math.log(x, base)))
+    return math.floor(scale * base ** math.floor(math.log(x, base)) + 0.5)
 
 
-def _round(x: float) -> int:
-    return math.floor(x + 0.5)
-
-
-def r_matrix_index(ratings: Sequence[int], delta_ts: Sequence[int], k: int) -> tuple[int, int, int]:
-    """The bin of the item predicting answer k (fsrs-rs dataset.rs r_matrix_index)."""
-    delta = delta_ts[k]
-    delta_bin = _round(2.48 * 3.62 ** math.floor(math.log(delta, 3.62)) * 100) if delta > 0 else 0
-    long_term = sum(1 for d in delta_ts[: k + 1] if d > 0)
+def r_matrix_index(delta_t: int, long_term: int, lapses: int) -> tuple[int, int, int]:
+    """The bin of an item: (days elapsed, long-term reviews + 1, lapses), log-scaled."""
+    delta_bin = _bin(float(delta_t), 3.62, 248.0) if delta_t > 0 else 0
     length_bin = _bin(long_term + 1.0, 1.89, 1.99)
-    lapses = sum(1 for r, d in zip(ratings[:k], delta_ts[:k], strict=True) if r == 1 and d > 0)
     lapse_bin = _bin(float(lapses), 1.73, 1.65) if lapses else 0
     return delta_bin, length_bin, lapse_bin
-
-
-def measure(data: TrainingSet, start: int, predictions: Sequence[float]) -> Metrics:
-    """Recency-weighted log loss and RMSE(bins) of `predictions` for items start.."""
-    positions = data.positions[start:]
-    count = len(positions)
-    length = max(count - 1.0, 1.0)
-    loss = 0.0
-    weight_sum = 0.0
-    bins: dict[tuple[int, int, int], list[float]] = {}
-    for i, ((number, k), p) in enumerate(zip(positions, predictions, strict=True)):
-        log = data.logs[number]
-        y = 1.0 if log.ratings[k] > 1 else 0.0
-        w = 0.25 + 0.75 * (i / length) ** 3
-        p = min(max(p, 1e-7), 1 - 1e-7)
-        loss += (y * math.log(p) + (1 - y) * math.log(1 - p)) * w
-        weight_sum += w
-        cell = bins.setdefault(r_matrix_index(log.ratings, log.delta_ts, k), [0.0, 0.0, 0.0, 0.0])
-        cell[0] += p
-        cell[1] += y
-        cell[2] += 1
-        cell[3] += w
-    rmse = math.sqrt(
-        sum(((c[0] - c[1]) / c[2]) ** 2 * c[3] for c in bins.values())
-        / sum(c[3] for c in bins.values())
-    )
-    return Metrics(log_loss=-loss / weight_sum, rmse_bins=rmse)

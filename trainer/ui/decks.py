@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from trainer.decks.catalog import deck_source
-from trainer.model import Card, Deck, Direction
+from trainer.model import Card, Correction, Deck, Direction
 
 
 def deck_table(decks: Sequence[Deck], registered: Collection[str] = ()) -> Table:
@@ -50,8 +50,25 @@ def deck_table(decks: Sequence[Deck], registered: Collection[str] = ()) -> Table
     return table
 
 
+def _correction_view(correction: Correction) -> Text:
+    """One change to the source: where, the source's words and ours, why, and a reference."""
+    text = Text.assemble(
+        ("corrected ", "yellow"),
+        (f"{correction.field.value}: ", "dim"),
+        ("the source says ", "dim"),
+        f"“{correction.was}”",
+        ("; we say ", "dim"),
+        f"“{correction.now}”" if correction.now else "nothing",
+        (f" — {correction.reason}", "dim"),
+    )
+    if correction.reference:
+        text.append(f" (see {correction.reference})", style="dim")
+    return text
+
+
 def deck_view(deck: Deck, cards: Sequence[Card]) -> RenderableType:
-    """The deck heading, then each entry: names, definition, details, reverse prompt."""
+    """The deck heading, then each entry: names, definition, details, reverse prompt, and
+    for an entry corrected from its source, each change with its reason and reference."""
     reverse = {card.entry: card for card in cards if card.direction is Direction.REVERSE}
     parts: list[RenderableType] = [
         Text(deck.title, style="bold"),
@@ -63,7 +80,10 @@ def deck_view(deck: Deck, cards: Sequence[Card]) -> RenderableType:
     ]
     for number, entry in enumerate(deck.entries, start=1):
         parts.append(Text(""))
-        parts.append(Text.assemble((f"{number}. ", "dim"), (entry.term, "bold cyan")))
+        heading = Text.assemble((f"{number}. ", "dim"), (entry.term, "bold cyan"))
+        if entry.corrections:
+            heading.append("  corrected from the source", style="yellow")
+        parts.append(heading)
         body: list[RenderableType] = []
         if entry.aliases:
             body.append(Text("also: " + ", ".join(entry.aliases), style="dim"))
@@ -78,5 +98,6 @@ def deck_view(deck: Deck, cards: Sequence[Card]) -> RenderableType:
         body.append(Text(" · ".join(meta), style="dim"))
         if entry.origin:
             body.append(Text(f"origin: {entry.origin}", style="dim"))
+        body += [_correction_view(correction) for correction in entry.corrections]
         parts.append(Padding(Group(*body), (0, 0, 0, 3)))
     return Group(*parts)

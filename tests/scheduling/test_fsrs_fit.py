@@ -13,27 +13,29 @@ from trainer.errors import NotEnoughReviewsError
 from trainer.model import CardState, Grade, ReviewKind
 from trainer.scheduling import optimize
 from trainer.scheduling.fsrs import FSRSScheduler, default_parameters
-from trainer.scheduling.history import CardLog, card_logs, memory_states, training_set
+from trainer.scheduling.history import CardLog, ReviewLog, memory_states, review_log
 from trainer.scheduling.simulate import SimCard, Start, compare, simulate
 
 
 @pytest.fixture(scope="module")
-def log() -> tuple[list[CardLog], dict[str, CardState]]:
+def log() -> tuple[ReviewLog, dict[str, CardState]]:
     rows, states = seeded_log()
-    return list(card_logs(rows)), states
+    return review_log(rows), states
 
 
-def test_card_logs_follow_ankis_delta_t() -> None:
-    rows = [(1, "a", 10, 4), (2, "a", 10, 2), (5, "a", 13, 5), (3, "b", 11, 0)]
-    logs = list(card_logs(rows))
-    assert logs == [
-        CardLog("a", (1, 2, 5), (3, 1, 4), (0, 0, 3), 13),
-        CardLog("b", (3,), (1,), (0,), 11),
+def test_review_log_follows_ankis_delta_t() -> None:
+    rows = [("a", 10, 4), ("a", 10, 2), ("b", 11, 0), ("a", 13, 5), ("b", 11, 3), ("b", 12, 4)]
+    log = review_log(rows)
+    assert log.cards == [
+        CardLog("a", [3, 1, 4], [0, 0, 3], 13),
+        CardLog("b", [1, 2, 3], [0, 0, 1], 12),
     ]
+    assert log.positions == [(0, 2), (1, 2)]  # later-day answers, in log order
+    assert (log.answers, log.reviews, len(log)) == (6, 6, 2)
 
 
 def test_memory_states_equal_answering_through_the_scheduler(log) -> None:
-    logs, _ = log
+    logs = log[0].cards
     scheduler = FSRSScheduler()
     got = memory_states(logs[:25], default_parameters())
     for card_log, (s, d) in zip(logs[:25], got, strict=True):
@@ -51,19 +53,18 @@ def test_memory_states_equal_answering_through_the_scheduler(log) -> None:
         assert (state.stability, state.difficulty) == pytest.approx((s, d), rel=1e-5)
 
 
-def test_training_items_are_later_day_answers_in_time_order(log) -> None:
-    logs, _ = log
-    data = training_set(logs)
-    ids = [data.logs[n].review_ids[k] for n, k in data.positions]
-    assert ids == sorted(ids)
-    assert all(data.logs[n].delta_ts[k] > 0 and k > 0 for n, k in data.positions)
+def test_training_items_are_later_day_answers(log) -> None:
+    data = log[0]
+    assert all(data.cards[n].delta_ts[k] > 0 and k > 0 for n, k in data.positions)
+    logs = data.cards
     assert len(data) == sum(1 for g in logs for k in range(1, len(g.ratings)) if g.delta_ts[k])
+    items = data.items(0, 3)
+    assert [len(item.reviews) for item in items] == [k + 1 for _, k in data.positions[:3]]
 
 
 def test_fit_on_a_seeded_history(log) -> None:
-    logs, _ = log
-    fit = optimize.fit(logs)
-    assert fit.reviews == sum(len(g.ratings) for g in logs if len(g.ratings) > 1)
+    fit = optimize.fit(log[0])
+    assert fit.reviews == sum(len(g.ratings) for g in log[0].cards if any(g.delta_ts[1:]))
     assert len(fit.parameters) == 21
     assert fit.parameters != pytest.approx(default_parameters())
     ev = fit.evaluation
@@ -76,11 +77,11 @@ def test_fit_on_a_seeded_history(log) -> None:
 
 
 def test_our_measures_are_fsrs_rs_evaluate(log) -> None:
-    logs, _ = log
-    data = training_set(logs)
+    data = log[0]
     split = int(len(data) * optimize.TRAIN_SHARE)
-    for params in (default_parameters(), optimize.fit(logs).parameters):
-        ours = optimize.predict_fsrs(data, split, params)
+    test = optimize.TestSet.of(data, split)
+    for params in (default_parameters(), optimize.fit(data).parameters):
+        ours = test.measure(optimize.predict_fsrs(test, params))
         theirs = lib.FSRS(list(params)).evaluate(data.items(split))
         assert ours.log_loss == pytest.approx(theirs.log_loss, rel=1e-4)
         assert ours.rmse_bins == pytest.approx(theirs.rmse_bins, rel=1e-4)
@@ -89,14 +90,12 @@ def test_our_measures_are_fsrs_rs_evaluate(log) -> None:
 def test_sm2_prediction_is_srs_benchmarks_curve() -> None:
     # learn 4 (I=1), +1 day 4 (I=6), +6 days 2 (fail, I=1), redrill 4, +1 day predicted
     ratings, deltas = (3, 3, 1, 3, 3), (0, 1, 6, 0, 1)
-    assert optimize.sm2_interval(ratings, deltas, 2) == 6
-    assert optimize.sm2_interval(ratings, deltas, 4) == 1
+    assert optimize.sm2_intervals(ratings, deltas) == [0, 1, 6, 1, 1]
 
 
 def test_too_few_reviews_say_how_many_are_needed() -> None:
-    logs = list(card_logs([(1, "a", 1, 4), (2, "a", 2, 4), (3, "a", 8, 4)]))
     with pytest.raises(NotEnoughReviewsError) as err:
-        optimize.fit(logs)
+        optimize.fit(review_log([("a", 1, 4), ("a", 2, 4), ("a", 8, 4)]))
     assert str(err.value) == (
         "too few reviews to fit FSRS: 2 answers to cards seen on an earlier day, 10 needed;"
         " the current parameters are kept"
@@ -104,8 +103,9 @@ def test_too_few_reviews_say_how_many_are_needed() -> None:
 
 
 def _start(log, *, new: int = 200, reviews_per_day: int = 10_000) -> Start:
-    logs, states = log
-    params = optimize.fit(logs).parameters
+    data, states = log
+    params = optimize.fit(data).parameters
+    logs = data.cards
     memory = memory_states(logs, params)
     cards = tuple(
         SimCard(g.card_id, states[g.card_id], s, d, date.fromordinal(g.last_day))
