@@ -35,7 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainer.decks.cards import split_term
-from trainer.decks.format import MAX_LENGTHS, slugify, tag_problem, value_problem
+from trainer.decks.format import slugify, tag_problem
+from trainer.decks.limits import MAX_LENGTHS, value_problem
 from trainer.decks.lint import MAX_ENTRIES
 from trainer.errors import DeckFormatError
 from trainer.model import Deck, Entry, Source

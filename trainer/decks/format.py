@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trainer.decks.limits import value_problem
 from trainer.decks.quickparse import read_deck
 from trainer.errors import DeckFormatError
 from trainer.files import TooLargeError, read_regular
 from trainer.model import CorrectedField, Correction, Deck, Entry, Source
-from trainer.printable import describe, unsafe_at, unsafe_character
+from trainer.printable import describe, unsafe_at
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TAG_RE = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
@@ -46,11 +47,6 @@ REQUIRED_ENTRY_KEYS = ("id", "term", "definition", "source")
 #: The keys of a `[[entry.correction]]` table (`reference` is optional, `now` may be "").
 CORRECTION_KEYS = ("field", "was", "now", "reason", "reference")
 
-#: The longest value of each one-line field, in characters: what the progress store keeps
-#: (decks.slug is 100 characters, a card id "slug/entry-id/reverse" 300) and what a
-#: person can read as a name. Longer text belongs in the definition or the details.
-MAX_LENGTHS = {"slug": 100, "id": 150, "title": 200, "term": 200, "aliases": 200, "tags": 100}
-
 
 def file_hash(data: bytes) -> str:
     """sha256 hex digest of a deck file's raw bytes (the store skips unchanged files)."""
@@ -72,21 +68,6 @@ def slug_problem(value: str, *, what: str, example: str) -> str | None:
     return (
         f"bad {what} {value!r}: use lowercase letters, digits and single hyphens (e.g. {example!r})"
     )
-
-
-def value_problem(key: str, value: str) -> str | None:
-    """Why the value of the deck field `key` cannot be kept (a control or bidirectional
-    formatting character, or longer than MAX_LENGTHS allows); None if it can."""
-    character = unsafe_character(value)
-    if character is not None:
-        return f"'{key}' contains {describe(character)}; remove it"
-    limit = MAX_LENGTHS.get(key)
-    if limit is not None and len(value) > limit:
-        return (
-            f"'{key}' is {len(value):,} characters long; it may be {limit} at most "
-            "(move longer text to the definition or details)"
-        )
-    return None
 
 
 def tag_problem(tag: str) -> str | None:
