@@ -440,6 +440,10 @@ def measure_all(folder: Path, args: argparse.Namespace, anki_version: str | None
     )
     export_process(export_cli, cmd, env, args.export_runs)
 
+    # 9. progress to Anki and back
+    for measure in anki_progress(folder, cmd, env, args.export_runs):
+        add(measure)
+
     for measure in [*m.values(), *anki.values()]:
         measure.judge()
 
@@ -475,6 +479,75 @@ def measure_all(folder: Path, args: argparse.Namespace, anki_version: str | None
         "durability": {k: describe_durability(v) for k, v in durability.items()}
         | {"pragmas": durability},
     }
+
+
+def anki_progress(folder: Path, cmd: list[str], env: dict[str, str], runs: int) -> list[Measure]:
+    """`trainer export --with-progress --combined`, then `trainer import-anki` of that
+    package into the same store (every answer already there: nothing to add) and into
+    a fresh learner of a copy of the store (every answer added, every state rebuilt)."""
+    export = Measure(
+        "export_progress",
+        "trainer export --with-progress --combined (process)",
+        "ms",
+        "≤ 5 s",
+        5000,
+    )
+    present = Measure(
+        "import_present",
+        "trainer import-anki, every answer already in the log (process)",
+        "ms",
+        "≤ 10 s",
+        10_000,
+    )
+    fresh = Measure(
+        "import_fresh",
+        "trainer import-anki into a fresh learner (process)",
+        "ms",
+        "≤ 20 s",
+        20_000,
+    )
+    measures = [export, present, fresh]
+    if not command_exists(cmd, env, "export", flag="--with-progress"):
+        return measures
+    out = folder / "anki-progress"
+    shutil.rmtree(out, ignore_errors=True)
+    for _ in range(runs):
+        probe = Measure(export.key, export.label, export.unit, export.target)
+        time_process(
+            probe,
+            [*cmd, "export", "--with-progress", "--combined", "--out", str(out)],
+            env,
+            1,
+            warm_up=False,
+        )
+        if probe.status:
+            export.status = probe.status
+            return measures
+        export.samples += probe.samples
+    package = out / "ai-music-glossary.apkg"
+    export.note = f"{package.stat().st_size / 1e6:.1f} MB package"
+    if not command_exists(cmd, env, "import-anki"):
+        return measures
+    done = time_process(present, [*cmd, "import-anki", str(package)], env, runs, warm_up=False)
+    if done is not None and done.returncode == 0:
+        present.note = done.stdout.strip().splitlines()[-1][:60]
+    db = Path(env["TRAINER_DB"])
+    for _ in range(max(1, runs - 1)):  # each run writes every answer again: fewer runs
+        with tempfile.TemporaryDirectory(prefix="bench-import-", dir=folder) as scratch:
+            copy = Path(scratch) / "progress.db"
+            shutil.copyfile(db, copy)
+            fresh_env = env | {"TRAINER_DB": str(copy), "TRAINER_LEARNER": "fresh"}
+            probe = Measure(fresh.key, fresh.label, fresh.unit, fresh.target)
+            done = time_process(
+                probe, [*cmd, "import-anki", str(package)], fresh_env, 1, warm_up=False
+            )
+        if probe.status:
+            fresh.status = probe.status
+            break
+        fresh.samples += probe.samples
+        if done is not None:
+            fresh.note = done.stdout.strip().splitlines()[-1][:60]
+    return measures
 
 
 def parse_measure(sizes: synth.Sizes) -> Measure:

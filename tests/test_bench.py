@@ -38,6 +38,9 @@ MEASURES = {
     "quiz_rss",
     "stats_screen",
     "parse",
+    "export_progress",
+    "import_present",
+    "import_fresh",
 }
 
 

@@ -18,11 +18,12 @@ been studied on day `d`, or is already in the queue, the other side waits for a 
 day, so one card never gives the other's answer away. Skipped siblings are not written
 anywhere; they simply stay due.
 
-The first answer of the day to a card schedules it with SM-2 (`sm2.review`; kind
-LEARN for a new card, REVIEW otherwise). Any card graded below 4 joins the re-drill:
-after the first pass the session asks those cards again, round after round, each round
-in a fresh shuffled order (an injectable `random.Random`), until each scores 4 or 5.
-Re-drill answers are logged with kind REDRILL and the state unchanged (before == after).
+Every answer goes to the session's scheduler (`trainer.scheduling.Scheduler`, injected;
+SM-2 by default): the first answer of the day to a card has kind LEARN for a new card,
+REVIEW otherwise; a same-day repeat has kind REDRILL (SM-2 leaves the state unchanged
+then, before == after). A card the scheduler puts in the re-drill (under SM-2: graded
+below 4) is asked again after the first pass, round after round, each round in a fresh
+shuffled order (an injectable `random.Random`), until it leaves the re-drill.
 
 Every answer goes through `store.record` (one committed transaction) before the
 session moves on, so quitting at any moment loses nothing that was graded. Undo takes
@@ -38,9 +39,7 @@ from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from trainer.model import Card, CardState, Direction, Grade, Review, ReviewKind
-from trainer.scheduling import sm2
-
-REDRILL_BELOW = Grade.GOOD  # grades below this join (or stay in) the re-drill
+from trainer.scheduling import DEFAULT, Scheduler, scheduler_for
 
 
 class StudyCardLike(Protocol):
@@ -291,14 +290,16 @@ class Session:
         day: date,
         queue: Sequence[Item],
         rng: random.Random,
+        scheduler: Scheduler | None = None,
     ) -> None:
         self.store = store
         self.learner = learner
         self.day = day
         self.rng = rng
+        self.scheduler = scheduler_for(DEFAULT) if scheduler is None else scheduler
         self.round = 0  # 0: the first pass; 1, 2, ...: re-drill rounds
         self._queue: list[Item] = list(queue)
-        self._next: list[Item] = []  # graded below 4 in this round: the next round
+        self._next: list[Item] = []  # put in the re-drill in this round: the next round
         self._done: list[_Done] = []
         self._last_card: str | None = None
         self.buried: list[Card] = []
@@ -315,6 +316,7 @@ class Session:
         limits: Limits = Limits(),
         directions: frozenset[Direction] = frozenset(Direction),
         rng: random.Random | None = None,
+        scheduler: Scheduler | None = None,
     ) -> Session:
         """Build the day's queue from the store, counting what was already done today."""
         rng = rng or random.Random()
@@ -327,7 +329,7 @@ class Session:
             directions=directions,
             rng=rng,
         )
-        return cls(store, learner=learner, day=day, queue=queue, rng=rng)
+        return cls(store, learner=learner, day=day, queue=queue, rng=rng, scheduler=scheduler)
 
     # -- the queue ---------------------------------------------------------------
 
@@ -365,18 +367,21 @@ class Session:
     # -- actions -----------------------------------------------------------------
 
     def preview(self) -> dict[Grade, int] | None:
-        """The next interval each grade would give the current card; None in the re-drill."""
+        """The next interval each grade would give the current card; None when no grade
+        changes its schedule (SM-2's re-drill)."""
         item = self._require()
-        if item.kind is ReviewKind.REDRILL:
-            return None
-        return sm2.preview(item.state, self.day)
+        return self.scheduler.preview(
+            item.state, day=self.day, kind=item.kind, card_id=item.card.id
+        )
 
     def answer(self, grade: Grade | int, *, now: datetime, answer_ms: int = 0) -> Review:
         """Grade the current card; the answer is committed before this returns."""
         item = self._require()
         grade = Grade(grade)
         before = item.state
-        after = before if item.kind is ReviewKind.REDRILL else sm2.review(before, grade, self.day)
+        after = self.scheduler.review(
+            before, grade, day=self.day, kind=item.kind, card_id=item.card.id
+        )
         review = Review(
             learner=self.learner,
             card_id=item.card.id,
@@ -390,7 +395,7 @@ class Session:
         )
         saved = self.store.record(review)
         self._queue.pop(0)
-        joins = grade < REDRILL_BELOW
+        joins = self.scheduler.in_redrill(grade)
         if joins:
             # The state as stored: another session may have answered the card meanwhile.
             self._next.append(Item(item.card, saved.after, ReviewKind.REDRILL))
@@ -468,7 +473,7 @@ class Session:
             reviews=kinds.count(ReviewKind.REVIEW),
             redrills=kinds.count(ReviewKind.REDRILL),
             answers=len(reviews),
-            passed=sum(1 for r in reviews if r.grade >= Grade.HARD),
+            passed=sum(1 for r in reviews if r.grade.passed),
             buried=len(self.buried),
             suspended=len(self.suspended),
             seconds=max(0, seconds),

@@ -21,7 +21,7 @@ from store_helpers import answer_at
 
 from trainer.anki import package
 from trainer.anki.asdeck import basic_deck, html_to_text
-from trainer.anki.history import BasicNote, unseen
+from trainer.anki.history import AnkiAnswer, BasicNote, unseen
 from trainer.cli import cli
 from trainer.model import CardState, Grade, TimedAnswer
 from trainer.progress.store import Store
@@ -301,14 +301,19 @@ def test_basic_deck_keeps_first_of_a_term_and_counts_the_rest() -> None:
 
 def test_unseen_matches_each_logged_answer_once() -> None:
     at = datetime(2026, 3, 1, 12, tzinfo=UTC)
-    logged = {"c": [(at, 4)]}
+    ms = int(at.timestamp() * 1000)
+    logged = {"c": [(ms, 3)]}
     answers = [
-        TimedAnswer("c", at + timedelta(milliseconds=2), Grade.GOOD),  # the logged one
-        TimedAnswer("c", at + timedelta(milliseconds=3), Grade.GOOD),  # another, same second
-        TimedAnswer("c", at, Grade.HARD),  # another button
-        TimedAnswer("d", at, Grade.GOOD),  # another card
+        AnkiAnswer("c", ms + 2, 3, 900),  # the logged one (Good), moved on by 2 ms
+        AnkiAnswer("c", ms + 3, 3, 900),  # another Good in the same second
+        AnkiAnswer("c", ms, 2, 900),  # another button
+        AnkiAnswer("d", ms, 3, 900),  # another card
     ]
-    assert unseen(answers, logged) == answers[1:]
+    assert unseen(answers, logged) == [
+        TimedAnswer("c", at + timedelta(milliseconds=3), Grade.GOOD, 900),
+        TimedAnswer("c", at, Grade.HARD, 900),
+        TimedAnswer("d", at, Grade.GOOD, 900),
+    ]
 
 
 # -- bad input: one line naming the file, exit 1, nothing written -------------------------

@@ -25,10 +25,10 @@ from anki_helpers import anki_cards, fresh_collection, import_package, make_stor
 
 from trainer.anki.export import note_guid
 from trainer.anki.mapping import (
-    LoggedAnswer,
+    EASE_SQL,
+    REVLOG_KIND_SQL,
     anki_ease,
     collection_timing,
-    revlog_kind,
     trainer_grade,
 )
 from trainer.model import Grade, ReviewKind
@@ -156,19 +156,19 @@ def test_grades_map_both_ways() -> None:
     ],
 )
 def test_revlog_kinds(kind: ReviewKind, n_before: int, lapses_before: int, expected: int) -> None:
-    answer = LoggedAnswer(
-        "a/b/forward",
-        datetime(2026, 1, 1, tzinfo=UTC),
-        4,
-        kind,
-        n_before,
-        lapses_before,
-        1,
-        1,
-        250,
-        0,
-    )
-    assert revlog_kind(answer) == expected
+    conn = sqlite3.connect(":memory:")
+    row = conn.execute(
+        f"SELECT {REVLOG_KIND_SQL} FROM (SELECT ? AS kind, ? AS n_before, ? AS lapses_before)",
+        (kind.value, n_before, lapses_before),
+    ).fetchone()
+    assert row == (expected,)
+
+
+def test_ease_sql_is_anki_ease() -> None:
+    conn = sqlite3.connect(":memory:")
+    for grade in range(6):
+        row = conn.execute(f"SELECT {EASE_SQL} FROM (SELECT ? AS grade)", (grade,)).fetchone()
+        assert row == (anki_ease(grade),)
 
 
 def test_creation_time_is_the_first_study_day_at_the_rollover_hour() -> None:
@@ -185,3 +185,23 @@ def test_creation_time_is_the_first_study_day_at_the_rollover_hour() -> None:
         "creationOffset": 300,
         "rollover": 0,
     }
+
+
+def test_an_fsrs_memory_state_goes_into_the_card_data(
+    db: Path, tmp_path: Path, collection: Collection
+) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "UPDATE card_states SET stability = 12.345678, difficulty = 6.54321"
+        " WHERE card_id = 'course/alpha/forward'"
+    )
+    conn.commit()
+    conn.close()
+    out = tmp_path / "out"
+    run(db, "export", "--with-progress", "course", "--out", str(out))
+    import_package(collection, out / "course.apkg")
+    cards = anki_cards(collection)
+    memory = cards["course/alpha/forward"].memory_state
+    assert memory is not None
+    assert (round(memory.stability, 4), round(memory.difficulty, 3)) == (12.3457, 6.543)
+    assert cards["course/bravo/forward"].memory_state is None  # SM-2 only: no memory state

@@ -12,11 +12,12 @@ import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import psycopg
+import psycopg.conninfo
 import pytest
 from class_history import ALPHA, BETA, answer
 from click.testing import CliRunner, Result
@@ -34,7 +35,8 @@ NOW = "2026-11-23 12:00:00"
 TODAY = date(2026, 11, 23)
 A0F = "alpha/e0/forward"
 # Per-learner tables of the schema today (setup finds them by their learner_id column).
-PER_LEARNER = ["card_states", "deck_progress", "review_days", "reviews"]
+PER_LEARNER = ["card_states", "deck_progress", "learner_schedulers", "review_days", "reviews"]
+SECURED = f"row security on {', '.join(PER_LEARNER)} and learners."
 
 
 def libpq(url: str) -> str:
@@ -46,7 +48,7 @@ def libpq(url: str) -> str:
         "dbname": parsed.database,
         "options": parsed.query["options"],
     }
-    return " ".join(f"{key}='{value}'" for key, value in parts.items())
+    return psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in parts.items()})
 
 
 @dataclass
@@ -164,14 +166,12 @@ def test_setup_creates_the_groups_and_is_idempotent(klass: Class) -> None:
     first = setup(klass)
     ig, lg = klass.name("instructor"), klass.name("learner")
     assert first.output.splitlines() == [
-        f"Class store ready (created the roles {ig} and {lg}); row security on "
-        "card_states, deck_progress, review_days, reviews and learners."
+        f"Class store ready (created the roles {ig} and {lg}); {SECURED}"
     ]
     before = _security(klass)
     again = setup(klass)
     assert again.output.splitlines() == [
-        f"Class store ready (kept the roles {ig} and {lg}); row security on "
-        "card_states, deck_progress, review_days, reviews and learners."
+        f"Class store ready (kept the roles {ig} and {lg}); {SECURED}"
     ]
     assert _security(klass) == before
     assert klass.sql(
@@ -251,6 +251,7 @@ def test_a_learner_sees_only_their_own_progress_through_trainer(
         ["--learner", "{ann}", "quiz", "--deck", "alpha"],
         ["--learner", "{ann}", "cards", "--json"],
         ["stats", "--learner", "{ann}", "--json"],
+        ["--learner", "{ann}", "import-anki", "course.apkg"],
     ],
 )
 def test_a_learner_cannot_name_another(two: tuple[Class, str, str], args: list[str]) -> None:
@@ -302,6 +303,8 @@ def _everything(klass: Class) -> list[Any]:
 def test_direct_sql_on_a_learners_own_connection(two: tuple[Class, str, str]) -> None:
     klass, ann, bo = two
     ann_id, bo_id = _ids(klass, ann, bo)
+    # ann's own settings: a learner writes their own per-learner rows.
+    klass.sql(ann, f"INSERT INTO learner_schedulers VALUES ({ann_id}, 'fsrs', 0.9, NULL)")
     before = _everything(klass)
     for table in PER_LEARNER:
         assert klass.sql(bo, f"SELECT count(*) FROM {table}") == [(0,)], table
@@ -389,21 +392,33 @@ def test_the_instructor_reads_everyone_and_answers_for_no_one(two: tuple[Class, 
         assert theirs[A0F]["state"] != "new"
         stats = klass.run(instructor, ["stats", "--learner", bo, "--json"])
         assert json.loads(stats.output)["today"]["answers"] == 1
-    role = klass.url_of(assistant)
+    writes = [["quiz", "--deck", "alpha"], ["import-anki", "course.apkg"]]
     for instructor, who in ((None, "trainer"), (assistant, assistant)):
-        refused = klass.run(instructor, ["--learner", ann, "quiz", "--deck", "alpha"], "\n4\n")
-        assert (refused.exit_code, refused.output) == (
-            1,
-            f"Error: '{who}' is an instructor of this class store: instructors may read a "
-            "learner's progress (--learner NAME) but not answer as them; each learner studies "
-            "with their own role\n",
-        )
-    assert role
+        for args in writes:
+            refused = klass.run(instructor, ["--learner", ann, *args], "\n4\n")
+            assert (refused.exit_code, refused.output) == (
+                1,
+                f"Error: '{who}' is an instructor of this class store: instructors may read a "
+                "learner's progress (--learner NAME) but not answer as them; each learner "
+                "studies with their own role\n",
+            )
     # The database refuses the instructor group's writes to progress too.
     ann_id, _ = _ids(klass, ann, bo)
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         klass.sql(assistant, f"UPDATE card_states SET n = 9 WHERE learner_id = {ann_id}")
     assert klass.sql(assistant, "SELECT count(*) FROM reviews") == [(2,)]
+
+
+def test_a_view_reads_as_its_caller(two: tuple[Class, str, str]) -> None:
+    """setup makes views security_invoker: one granted to a learner still shows only theirs."""
+    klass, ann, bo = two
+    klass.sql(None, "CREATE VIEW all_reviews AS SELECT learner_id, card_id FROM reviews")
+    setup(klass)
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):  # instructors only by default
+        klass.sql(bo, "SELECT * FROM all_reviews")
+    klass.sql(None, f"GRANT SELECT ON all_reviews TO {klass.name('learner')}")
+    assert klass.sql(bo, "SELECT * FROM all_reviews") == []
+    assert klass.sql(ann, "SELECT card_id FROM all_reviews") == [(A0F,)]
 
 
 def test_an_outsider_role_sees_nothing(two: tuple[Class, str, str]) -> None:
@@ -441,6 +456,20 @@ def test_add_learner_with_a_prompt_and_a_scram_verifier(klass: Class) -> None:
     assert login and verifier.startswith("SCRAM-SHA-256$") and "s3cret" not in verifier
     assert comment == f"trainer learner of trainer_test.{klass.prefix[:-1]}"
     assert klass.sql(cy, "SELECT name FROM learners") == [(cy,)]
+
+
+def test_a_learner_name_is_quoted_everywhere(klass: Class, tmp_path: Path) -> None:
+    """Names are untrusted: SQL in one is a name, nothing more."""
+    setup(klass)
+    nasty = klass.add("x'); DROP TABLE reviews; --\"y", tmp_path)
+    assert klass.sql(None, "SELECT count(*) FROM reviews") == [(0,)]  # still there
+    assert klass.sql(nasty, "SELECT name FROM learners") == [(nasty,)]
+    assert klass.sql(None, "SELECT rolcanlogin FROM pg_roles WHERE rolname = %s", [nasty]) == [
+        (True,)
+    ]
+    removed = klass.run(None, ["class", "remove-learner", nasty, "--delete-progress"])
+    assert removed.exit_code == 0, removed.output
+    assert klass.sql(None, "SELECT count(*) FROM pg_roles WHERE rolname = %s", [nasty]) == [(0,)]
 
 
 @pytest.mark.parametrize(
@@ -542,13 +571,20 @@ def test_remove_learner_keeps_progress_until_asked(
     assert other.output == "Error: 'trainer' is not a learner of this class store\n"
 
 
-def test_learner_commands_need_setup(klass: Class) -> None:
-    result = klass.run(None, ["class", "add-learner", klass.name("x")], input="p\np\n")
-    assert result.exit_code == 1
-    assert result.output.splitlines()[-1] == (
-        "Error: this store is not a class store yet; run trainer class setup first "
-        "(as the owner of the database)"
-    )
+def test_learner_commands_need_setup(klass: Class, tmp_path: Path) -> None:
+    for command in (["add-learner", klass.name("x")], ["remove-learner", klass.name("x")]):
+        result = klass.run(None, ["class", *command], input="p\np\n")
+        assert (result.exit_code, result.output) == (  # asked no password
+            1,
+            "Error: this store is not a class store yet; run trainer class setup first "
+            "(as the owner of the database)\n",
+        )
+        sqlite = CliRunner().invoke(cli, ["--db", str(tmp_path / "p.db"), "class", *command])
+        assert (sqlite.exit_code, sqlite.output) == (
+            1,
+            f"Error: trainer class {command[0]} is for a PostgreSQL store: a SQLite file belongs "
+            "to one person, and its learners (--learner) are profiles, not access control\n",
+        )
 
 
 def test_a_learner_cannot_run_setup_or_add_learners(two: tuple[Class, str, str]) -> None:
@@ -613,7 +649,7 @@ def test_a_learner_cannot_migrate_the_store(two: tuple[Class, str, str]) -> None
         Store.open(klass.url_of(bo))
     assert str(error.value) == (
         f"the class store {make_url(klass.url_of(bo))} needs upgrading to this trainer's "
-        "schema, which your role may not do; ask the instructor to run trainer class setup"
+        "schema, which your role may not do; ask its owner to run trainer class setup"
     )
 
 
@@ -675,7 +711,6 @@ def test_learner_for_rules() -> None:
     assert classroles.learner_for(teacher, "bo", explicit=True, answering=False) == "bo"
     with pytest.raises(ClassError):
         classroles.learner_for(teacher, "bo", explicit=True, answering=True)
-    assert datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def test_a_learner_holding_trainers_lock_makes_others_busy_not_stuck(
@@ -693,3 +728,65 @@ def test_a_learner_holding_trainers_lock_makes_others_busy_not_stuck(
         "than 1 s; try again when it is done\n",
     )
     assert klass.run(bo, ["status"]).exit_code == 0
+
+
+def test_a_table_a_later_version_adds_is_closed_until_setup_secures_it(
+    two: tuple[Class, str, str],
+) -> None:
+    """Fail closed: a new table has no grants; setup then gives it row security by learner_id."""
+    klass, ann, bo = two
+    ann_id, bo_id = _ids(klass, ann, bo)
+    klass.sql(None, "CREATE TABLE learner_notes (learner_id int, note text)")
+    klass.sql(None, f"INSERT INTO learner_notes VALUES ({ann_id}, 'ann''s note')")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        klass.sql(bo, "SELECT * FROM learner_notes")
+    result = setup(klass)
+    assert "learner_notes" in result.output.splitlines()[0]
+    assert klass.sql(bo, "SELECT * FROM learner_notes") == []
+    klass.sql(bo, f"INSERT INTO learner_notes VALUES ({bo_id}, 'mine')")
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        klass.sql(bo, f"INSERT INTO learner_notes VALUES ({ann_id}, 'forged')")
+    assert klass.sql(ann, "SELECT note FROM learner_notes") == [("ann's note",)]
+    # A table without learner_id that setup does not know: the instructors' only, and said so.
+    klass.sql(None, "CREATE TABLE mystery (x int)")
+    assert setup(klass).output.splitlines()[-1] == (
+        "Warning: table 'mystery' is unknown to class setup: instructors only"
+    )
+    with pytest.raises(psycopg.errors.InsufficientPrivilege):
+        klass.sql(bo, "SELECT * FROM mystery")
+
+
+def test_the_password_prompt_does_not_echo_in_a_real_terminal(klass: Class, tmp_path: Path) -> None:
+    """add-learner without --password-file, in a pseudo-terminal: nothing typed is shown."""
+    import io
+    import os
+    import sys
+
+    import pexpect
+
+    setup(klass)
+    kim = klass.name("kim")
+    klass.roles.append(kim)
+    env = {**os.environ, "TRAINER_HOME": str(tmp_path / "home"), "TERM": "xterm"}
+    env.pop("TRAINER_LEARNER", None)
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "trainer", "--db", klass.url, "class", "add-learner", kim],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+    )
+    seen = io.StringIO()
+    child.logfile_read = seen  # everything the terminal shows
+    child.expect_exact(f"Password for {kim}: ")
+    child.sendline("typed-secret-1")
+    child.expect_exact("Repeat for confirmation: ")
+    child.sendline("typed-secret-1")
+    child.expect_exact(f"Added the learner {kim}: they sign in as the role {kim}.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "typed-secret" not in seen.getvalue()
+    assert "Repeat for confirmation" in seen.getvalue()
+    [(verifier,)] = klass.sql(None, "SELECT rolpassword FROM pg_authid WHERE rolname = %s", [kim])
+    assert verifier.startswith("SCRAM-SHA-256$")

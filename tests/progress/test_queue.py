@@ -30,7 +30,7 @@ from trainer import paths
 from trainer.cli import cli
 from trainer.cli.context import AppContext
 from trainer.decks.format import parse_deck
-from trainer.model import CardState, DayCounts, StudyCard
+from trainer.model import DayCounts, StudyCard
 from trainer.progress import queue
 from trainer.progress.readers import EngineReader, Reader, SQLiteReader
 from trainer.progress.store import CARDS, DECKS, STATES, DeckSource, Store
@@ -65,14 +65,12 @@ def _lid(store: Store, learner: str) -> int | None:
 
 
 def _reference_rows(store: Store, query: Any) -> list[StudyCard]:
-    from trainer.progress.store import _card, _state
+    from trainer.progress.states import STATE_FIELDS, state_of
+    from trainer.progress.store import _card
 
     with store.engine.connect() as conn:
         rows = conn.execute(query).all()
-    return [
-        StudyCard(card=_card(row), state=CardState() if row.n is None else _state(*row[-5:]))
-        for row in rows
-    ]
+    return [StudyCard(card=_card(row), state=state_of(row[-len(STATE_FIELDS) :])) for row in rows]
 
 
 def _reference_queue(lid: int, decks: Sequence[str] | None, day: date, *, new: bool) -> Any:

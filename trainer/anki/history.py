@@ -29,8 +29,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
-from trainer.anki.mapping import EASE_EASY, anki_ease, epoch_ms, trainer_grade
+from trainer.anki.mapping import EASE_EASY, epoch_ms, trainer_grade
 from trainer.anki.package import (
     Notetype,
     NotetypeKind,
@@ -52,6 +53,15 @@ MIN_REVLOG_MS = int(datetime(2006, 1, 1, tzinfo=UTC).timestamp() * 1000)
 SAME_ANSWER_MS = 1000  # a logged answer within this of an Anki row is that row
 
 
+class AnkiAnswer(NamedTuple):
+    """One answer of Anki's review log to one of trainer's cards (a tuple: a million)."""
+
+    card_id: str
+    at_ms: int  # the revlog id: ms since the epoch
+    ease: int  # 1-4
+    answer_ms: int
+
+
 @dataclass(frozen=True)
 class BasicNote:
     """A note of Anki's Basic types: its first two fields (HTML) and its deck's name."""
@@ -68,7 +78,7 @@ class PackageHistory:
     version: PackageVersion
     notes: int = 0  # notes of trainer's cards
     cards: int = 0  # trainer's cards found
-    answers: list[TimedAnswer] = field(default_factory=list)  # oldest first
+    answers: list[AnkiAnswer] = field(default_factory=list)  # oldest first
     skipped: dict[str, int] = field(default_factory=dict)  # other notes by note type name
     basic: list[BasicNote] = field(default_factory=list)
 
@@ -181,9 +191,9 @@ def _deck_names(conn: sqlite3.Connection) -> dict[int, str]:
 
 def _answers(
     path: Path, conn: sqlite3.Connection, card_ids: Mapping[int, str], *, now: datetime
-) -> list[TimedAnswer]:
+) -> list[AnkiAnswer]:
     latest = epoch_ms(now + timedelta(days=1))
-    answers: list[TimedAnswer] = []
+    answers: list[AnkiAnswer] = []
     rows = conn.execute("SELECT id, cid, ease, time FROM revlog ORDER BY id")
     for revlog_id, cid, ease, taken in rows:
         card_id = card_ids.get(cid)
@@ -210,8 +220,7 @@ def _answers(
             )
         if ease == 0:
             continue  # a manual reschedule, not an answer
-        at = datetime.fromtimestamp(revlog_id / 1000, UTC)
-        answers.append(TimedAnswer(card_id, at, trainer_grade(ease), taken))
+        answers.append(AnkiAnswer(card_id, revlog_id, ease, taken))
     return answers
 
 
@@ -224,27 +233,37 @@ def _describe_ms(value: object) -> str:
     return repr(value)
 
 
-Logged = Mapping[str, Iterable[tuple[datetime, int]]]
-"""A learner's logged answers: card id -> (time, grade) of each."""
+Logged = Mapping[str, Iterable[tuple[int, int]]]
+"""A learner's logged answers: card id -> (time in ms, Anki's button) of each."""
 
 
-def unseen(answers: Iterable[TimedAnswer], logged: Logged) -> list[TimedAnswer]:
-    """The answers that the log does not have yet (see the module docstring)."""
+def unseen(answers: Iterable[AnkiAnswer], logged: Logged) -> list[TimedAnswer]:
+    """The answers that the log does not have yet (see the module docstring), as answers
+    to merge: Anki's time, trainer's grade for the button, Anki's answer time."""
     by_card: dict[str, tuple[list[int], list[int], list[bool]]] = {}
-    for card_id, rows in logged.items():
-        pairs = sorted((epoch_ms(at), anki_ease(grade)) for at, grade in rows)
-        by_card[card_id] = ([ms for ms, _ in pairs], [e for _, e in pairs], [False] * len(pairs))
     missing: list[TimedAnswer] = []
     for answer in answers:
         found = by_card.get(answer.card_id)
-        if found is None or not _claim(found, epoch_ms(answer.at), anki_ease(answer.grade)):
-            missing.append(answer)
+        if found is None and answer.card_id in logged:
+            pairs = sorted(logged[answer.card_id])
+            found = ([ms for ms, _ in pairs], [e for _, e in pairs], [False] * len(pairs))
+            by_card[answer.card_id] = found
+        if found is None or not _claim(found, answer.at_ms, answer.ease):
+            at = _EPOCH + timedelta(milliseconds=answer.at_ms)
+            missing.append(
+                TimedAnswer(answer.card_id, at, trainer_grade(answer.ease), answer.answer_ms)
+            )
     return missing
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def _claim(found: tuple[list[int], list[int], list[bool]], ms: int, ease: int) -> bool:
     """Mark the nearest unclaimed logged answer with this button within SAME_ANSWER_MS."""
     times, eases, used = found
+    if not times:
+        return False
     start = bisect.bisect_left(times, ms - SAME_ANSWER_MS)
     best: int | None = None
     for index in range(start, len(times)):

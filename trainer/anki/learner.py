@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from trainer.anki.export import note_guid
-from trainer.anki.mapping import CardProgress, LoggedAnswer
-from trainer.model import CardState, ReviewKind
-from trainer.progress.readers import Reader, in_params, learner_id, to_date
+from trainer.anki.mapping import EASE_SQL, REVLOG_KIND_SQL, CardProgress, LoggedAnswer
+from trainer.model import CardState
+from trainer.progress.readers import Reader, learner_id, scalar, to_date
 
 
 def to_datetime(value: datetime | str) -> datetime:
@@ -28,65 +28,71 @@ def to_datetime(value: datetime | str) -> datetime:
 class LearnerProgress:
     """A learner's states and log for some decks' cards."""
 
-    cards: dict[str, CardProgress]  # card id -> progress (cards with a state row)
-    answers: list[LoggedAnswer]  # in log order
+    cards: dict[str, CardProgress]  # card id -> progress (the decks' cards with a state row)
+    answers: list[LoggedAnswer]  # every answer of the learner, in log order
     first_day: date | None = None  # the study day of the first answer
 
 
 def _state(row: Sequence[Any]) -> CardState:
-    n, ef, interval, due, lapses = row
-    return CardState(n=n, ef=ef, interval=interval, due=to_date(due), lapses=lapses)
+    n, ef, interval, due, lapses, stability, difficulty = row
+    return CardState(
+        n=n,
+        ef=ef,
+        interval=interval,
+        due=to_date(due),
+        lapses=lapses,
+        stability=stability,
+        difficulty=difficulty,
+    )
+
+
+def epoch_ms_sql(dialect: str, column: str = "at") -> str:
+    """SQL for a timestamp column as whole ms since the epoch (rounded down).
+
+    SQLite keeps `at` as UTC text 'YYYY-MM-DD HH:MM:SS.ffffff' (SQLAlchemy's format, with
+    six digits always): the seconds from strftime, the ms from the text. PostgreSQL's
+    EXTRACT(epoch ...) of a timestamptz is absolute, with a fraction.
+    """
+    if dialect == "sqlite":
+        return (
+            f"CAST(strftime('%s', {column}) AS INTEGER) * 1000"
+            f" + CAST(substr({column}, 21, 3) AS INTEGER)"
+        )
+    return f"CAST(floor(EXTRACT(epoch FROM {column}) * 1000) AS BIGINT)"
 
 
 def read_progress(reader: Reader, learner: str, decks: Sequence[str]) -> LearnerProgress:
-    """The learner's card states and logged answers for the cards of `decks`."""
+    """The learner's card states for the cards of `decks`, and every logged answer."""
     lid = learner_id(reader, learner)
     if lid is None or not decks:
         return LearnerProgress({}, [])
-    placeholders, params = in_params("deck", decks)
-    params = {**params, "learner_id": lid}
+    params = {"learner_id": lid}
+    prefixes = tuple(f"{slug}/" for slug in decks)
     cards: dict[str, CardProgress] = {}
-    for card_id, n, ef, interval, due, lapses, suspended, buried, leech in reader.rows(
-        "SELECT s.card_id, s.n, s.ef, s.interval, s.due, s.lapses, s.suspended,"
-        " s.buried_until, s.leech FROM card_states s JOIN cards c ON c.id = s.card_id"
-        f" WHERE s.learner_id = :learner_id AND c.deck_slug IN ({placeholders})",
+    # Every row of the learner, filtered here by the card id's deck prefix: cheaper than
+    # a join with cards for a million rows.
+    for card_id, *state, suspended, buried, leech in reader.rows(
+        "SELECT card_id, n, ef, interval, due, lapses, stability, difficulty, suspended,"
+        " buried_until, leech FROM card_states WHERE learner_id = :learner_id",
         params,
     ):
-        cards[card_id] = CardProgress(
-            state=_state((n, ef, interval, due, lapses)),
-            suspended=bool(suspended),
-            buried_until=to_date(buried),
-            leech=bool(leech),
-        )
-    answers: list[LoggedAnswer] = []
-    first: date | None = None
-    for row in reader.rows(
-        "SELECT r.card_id, r.at, r.day, r.grade, r.kind, r.n_before, r.lapses_before,"
-        " r.interval_before, r.interval_after, r.ef_after, r.answer_ms"
-        " FROM reviews r JOIN cards c ON c.id = r.card_id"
-        f" WHERE r.learner_id = :learner_id AND c.deck_slug IN ({placeholders})"
-        " ORDER BY r.id",
-        params,
-    ):
-        card_id, at, day, grade, kind, n_before, lapses_before, ivl_before, ivl_after = row[:9]
-        ef_after, answer_ms = row[9:]
-        answers.append(
-            LoggedAnswer(
-                card_id=card_id,
-                at=to_datetime(at),
-                grade=int(grade),
-                kind=ReviewKind(kind),
-                n_before=n_before,
-                lapses_before=lapses_before,
-                interval_before=ivl_before,
-                interval_after=ivl_after,
-                ef_after=ef_after,
-                answer_ms=answer_ms,
+        if card_id.startswith(prefixes):
+            cards[card_id] = CardProgress(
+                state=_state(state),
+                suspended=bool(suspended),
+                buried_until=to_date(buried),
+                leech=bool(leech),
             )
-        )
-        answer_day = to_date(day)
-        if answer_day is not None and (first is None or answer_day < first):
-            first = answer_day
+    # Every answer of the learner: the export keeps those to the cards it writes.
+    answers: list[LoggedAnswer] = reader.rows(
+        f"SELECT card_id, {epoch_ms_sql(reader.dialect)}, {EASE_SQL}, interval_after,"
+        f" interval_before, ef_after * 10, answer_ms, {REVLOG_KIND_SQL}"
+        " FROM reviews WHERE learner_id = :learner_id",
+        params,
+    )
+    first = to_date(
+        scalar(reader, "SELECT min(day) FROM reviews WHERE learner_id = :learner_id", params)
+    )
     return LearnerProgress(cards, answers, first)
 
 
@@ -98,15 +104,16 @@ def note_guids(reader: Reader) -> dict[str, tuple[str, str]]:
     }
 
 
-def logged_answers(reader: Reader, learner: str) -> dict[str, list[tuple[datetime, int]]]:
-    """The learner's logged answers: card id -> (time, grade) of each."""
+def logged_answers(reader: Reader, learner: str) -> dict[str, list[tuple[int, int]]]:
+    """The learner's logged answers: card id -> (time in ms, Anki's button) of each."""
     lid = learner_id(reader, learner)
-    logged: dict[str, list[tuple[datetime, int]]] = {}
+    logged: dict[str, list[tuple[int, int]]] = {}
     if lid is None:
         return logged
-    for card_id, at, grade in reader.rows(
-        "SELECT card_id, at, grade FROM reviews WHERE learner_id = :learner_id",
+    for card_id, at_ms, ease in reader.rows(
+        f"SELECT card_id, {epoch_ms_sql(reader.dialect)}, {EASE_SQL}"
+        " FROM reviews WHERE learner_id = :learner_id",
         {"learner_id": lid},
     ):
-        logged.setdefault(card_id, []).append((to_datetime(at), int(grade)))
+        logged.setdefault(card_id, []).append((at_ms, ease))
     return logged

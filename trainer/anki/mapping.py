@@ -42,6 +42,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from operator import itemgetter
 from zoneinfo import ZoneInfo
 
 from trainer.model import CardState, Grade, ReviewKind
@@ -64,6 +65,14 @@ _GRADE_OF_EASE = {
 def anki_ease(grade: int) -> int:
     """Anki's answer button for a trainer grade: 0-2 Again, 3 Hard, 4 Good, 5 Easy."""
     return _EASE_OF_GRADE.get(int(grade), EASE_EASY)
+
+
+#: `anki_ease` in SQL, for the million rows of a log (the same table: `_EASE_OF_GRADE`).
+EASE_SQL = (
+    "CASE grade "
+    + " ".join(f"WHEN {grade} THEN {ease}" for grade, ease in _EASE_OF_GRADE.items())
+    + f" ELSE {EASE_EASY} END"
+)
 
 
 def trainer_grade(ease: int) -> Grade:
@@ -96,13 +105,15 @@ class AnkiScheduling:
 
 
 def memory_data(state: CardState) -> str:
-    """The card's `data` JSON: its FSRS memory state when it has one, else empty."""
-    stability = getattr(state, "stability", None)
-    difficulty = getattr(state, "difficulty", None)
-    if stability is None or difficulty is None:
+    """The card's `data` JSON: its FSRS memory state when it has one, else empty.
+
+    Stability in days and difficulty 1-10, as Anki keeps them (rounded as Anki rounds
+    them, to 4 and 3 places).
+    """
+    if state.stability is None or state.difficulty is None:
         return ""
     return json.dumps(
-        {"s": round(float(stability), 4), "d": round(float(difficulty), 3)},
+        {"s": round(state.stability, 4), "d": round(state.difficulty, 3)},
         separators=(",", ":"),
     )
 
@@ -144,33 +155,22 @@ def _buried(progress: CardProgress, today: date) -> bool:
     return progress.buried_until is not None and progress.buried_until > today
 
 
-@dataclass(frozen=True)
-class LoggedAnswer:
-    """One answer of trainer's log, as the export needs it."""
-
-    card_id: str
-    at: datetime  # aware UTC
-    grade: int
-    kind: ReviewKind
-    n_before: int
-    lapses_before: int
-    interval_before: int
-    interval_after: int
-    ef_after: int
-    answer_ms: int
-
-
-def revlog_kind(answer: LoggedAnswer) -> int:
-    """Anki's review kind of a logged answer (see the module docstring)."""
-    if answer.kind is ReviewKind.LEARN:
-        return REVLOG_LEARNING
-    if answer.kind is ReviewKind.REVIEW and answer.n_before > 0:
-        return REVLOG_REVIEW
-    return REVLOG_RELEARNING if answer.lapses_before > 0 else REVLOG_LEARNING
-
+#: The log kind of an answer of trainer's log (a `reviews` row) as Anki's revlog type, in
+#: SQL (see the module docstring).
+REVLOG_KIND_SQL = (
+    f"CASE WHEN kind = '{ReviewKind.LEARN.value}' THEN {REVLOG_LEARNING}"
+    f" WHEN kind = '{ReviewKind.REVIEW.value}' AND n_before > 0 THEN {REVLOG_REVIEW}"
+    f" WHEN lapses_before > 0 THEN {REVLOG_RELEARNING} ELSE {REVLOG_LEARNING} END"
+)
 
 #: Anki keeps `time` as an unsigned 32-bit number of milliseconds.
 MAX_ANSWER_MS = 2**32 - 1
+
+
+LoggedAnswer = tuple[str, int, int, int, int, int, int, int]
+"""One answer of trainer's log in Anki's terms, as the query gives it (a plain tuple: a
+million of them): card id, time (ms since the epoch), Anki's button, interval after,
+interval before, E-Factor after x 10, answer time (ms), revlog kind."""
 
 
 def revlog_rows(
@@ -184,25 +184,17 @@ def revlog_rows(
     """
     rows: list[tuple[int, int, int, int, int, int, int, int, int]] = []
     last_id = -1
-    for answer in sorted(answers, key=lambda a: a.at):
-        cid = card_ids.get(answer.card_id)
+    for card_id, at_ms, ease, ivl, last_ivl, factor, answer_ms, kind in sorted(
+        answers, key=itemgetter(1)
+    ):
+        cid = card_ids.get(card_id)
         if cid is None:
             continue
-        revlog_id = max(epoch_ms(answer.at), last_id + 1)
-        last_id = revlog_id
-        rows.append(
-            (
-                revlog_id,
-                cid,
-                -1,
-                anki_ease(answer.grade),
-                answer.interval_after,
-                answer.interval_before,
-                answer.ef_after * 10,
-                min(max(answer.answer_ms, 0), MAX_ANSWER_MS),
-                revlog_kind(answer),
-            )
+        last_id = at_ms if at_ms > last_id else last_id + 1
+        taken = (
+            answer_ms if 0 <= answer_ms <= MAX_ANSWER_MS else min(max(answer_ms, 0), MAX_ANSWER_MS)
         )
+        rows.append((last_id, cid, -1, ease, ivl, last_ivl, factor, taken, kind))
     return rows
 
 

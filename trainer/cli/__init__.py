@@ -55,7 +55,8 @@ def _default_learner() -> str:
     envvar="TRAINER_LEARNER",
     default=_default_learner,
     show_default="your user name",
-    help="Whose progress to use (env TRAINER_LEARNER).",
+    help="Whose progress to use (env TRAINER_LEARNER): a profile on a SQLite store; on a "
+    "class store, your own role (instructors: the learner to read).",
 )
 @click.pass_context
 def cli(ctx: click.Context, db: str | None, learner: str) -> None:

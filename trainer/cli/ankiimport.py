@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,9 +55,9 @@ def import_anki(app: AppContext, file: Path, as_deck: Path | None, dry_run: bool
     from trainer.anki.history import read_history, unseen
     from trainer.anki.learner import logged_answers, note_guids
     from trainer.errors import AnkiPackageError
-    from trainer.scheduling.studyday import study_day
 
     store = app.open_store()
+    app.learner_to_answer()  # a class store: answers go only into one's own log
     reader = app.read_store()
     if as_deck is not None:
         from trainer.decks.authoring import refuse_existing
@@ -80,13 +81,7 @@ def import_anki(app: AppContext, file: Path, as_deck: Path | None, dry_run: bool
             "of its Basic notes",
         )
     new = unseen(history.answers, logged_answers(reader, app.learner))
-    tz, rollover = app.settings.timezone, app.settings.rollover_hour
-    report = store.merge_answers(
-        app.learner,
-        new,
-        day_of=lambda at: study_day(at, tz, rollover),
-        dry_run=dry_run,
-    )
+    report = store.merge_answers(app.learner, new, day_of=_day_of(app), dry_run=dry_run)
     skipped = f"{_others(history)} skipped" if history.skipped else "no other notes"
     click.echo(
         f"Read {file}: {_count(history.notes, 'note')} of trainer's "
@@ -105,6 +100,27 @@ def import_anki(app: AppContext, file: Path, as_deck: Path | None, dry_run: bool
         _write_deck(app, as_deck, made, toml, dry_run=dry_run)
     if dry_run:
         click.echo("Nothing written (--dry-run).")
+
+
+def _day_of(app: AppContext) -> Callable[[datetime], date]:
+    """The study day of an answer's time, in the learner's zone and rollover hour.
+
+    Worked out once per quarter hour of UTC time: UTC offsets, their changes and the
+    rollover hour all fall on quarter hours, so every instant of one has the same day.
+    """
+    from trainer.scheduling.studyday import study_day
+
+    tz, rollover = app.settings.timezone, app.settings.rollover_hour
+    days: dict[int, date] = {}
+
+    def day_of(at: datetime) -> date:
+        key = int(at.timestamp()) // 900
+        found = days.get(key)
+        if found is None:
+            found = days[key] = study_day(at, tz, rollover)
+        return found
+
+    return day_of
 
 
 def _count(n: int, noun: str) -> str:

@@ -196,12 +196,13 @@ def add_learner(app: AppContext, name: str, password_file: Path | None) -> None:
         trainer class add-learner bo --password-file bo.pw
     """
     from trainer.progress.classroles import add_learner as add
-    from trainer.progress.classroles import role_name_problem
+    from trainer.progress.classroles import require_class, role_name_problem
 
     problem = role_name_problem(name)
     if problem is not None:
         raise click.UsageError(f"cannot add the learner {name!r}: {problem}")
     store = app.open_store()
+    require_class(store.engine, "add-learner")  # before asking for a password
     if password_file is not None:
         password = _read_password_file(password_file)
     else:

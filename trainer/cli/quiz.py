@@ -296,7 +296,8 @@ class _Quiz:
         answer_ms = int((time.monotonic() - started) * 1000)
         with _signals_deferred():
             review = self.session.answer(grade, now=self.app.now(), answer_ms=answer_ms)
-        if grade < 4:
+        scheduler = self.session.scheduler
+        if scheduler.in_redrill(grade):
             self.say(f"{int(grade)} {ui.GRADE_LABEL[grade]}: back in today's re-drill", "dim")
         elif review.kind.value == "redrill":
             self.say(f"{int(grade)} {ui.GRADE_LABEL[grade]}: done for today", "dim")
@@ -306,9 +307,7 @@ class _Quiz:
                 f"{ui.plural(review.after.interval, 'day')} ({review.after.due})",
                 "dim",
             )
-        from trainer.scheduling.sm2 import is_leech_lapse
-
-        if is_leech_lapse(review.before.lapses, review.after.lapses):
+        if scheduler.is_leech_lapse(review.before.lapses, review.after.lapses):
             self.hint(
                 f"Leech: {review.after.lapses} lapses. Consider rewording this card, "
                 "or suspending it (s) when it comes up."
@@ -465,6 +464,7 @@ def quiz(
         limits=limits,
         directions=_directions(direction),
         rng=random.Random(seed),
+        scheduler=store.scheduler,
     )
     console = safe_console()
     if session.finished:

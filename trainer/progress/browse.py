@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any
 
 from trainer.model import CardListing, Direction
-from trainer.progress.readers import Reader, learner_id, scalar, to_date
-from trainer.scheduling.sm2 import EF_START
+from trainer.progress.readers import Reader, learner_id, scalar
+from trainer.progress.states import state_of, state_sql
 
 #: The states of `trainer cards --state`, in the order the summary lists them.
 STATES = ("new", "learning", "review", "suspended", "retired")
@@ -28,7 +28,7 @@ STATE_SQL = (
 JOIN_STATES = "LEFT JOIN card_states s ON s.card_id = c.id AND s.learner_id = :learner_id"
 COLUMNS = (
     "c.id, c.deck_slug, c.entry_id, c.term, c.direction, c.front, c.back, "
-    f"{STATE_SQL}, s.n, s.ef, s.interval, s.due, s.lapses, s.leech"
+    f"{STATE_SQL}, {state_sql('s')}, s.leech"
 )
 
 
@@ -145,34 +145,20 @@ def _learner_id(reader: Reader, learner: str) -> int:
 
 
 def _listing(row: tuple[Any, ...]) -> CardListing:
-    (
-        card_id,
-        deck,
-        entry,
-        term,
-        direction,
-        front,
-        back,
-        state,
-        n,
-        ef,
-        interval,
-        due,
-        lapses,
-        leech,
-    ) = row
+    card_id, deck, entry, term, direction, front, back, state_name, *values, leech = row
+    state = state_of(values)  # all NULL for a card the learner never graded
     return CardListing(
         id=card_id,
         deck=deck,
         entry=entry,
         term=term,
         direction=Direction(direction),
-        state=state,
-        reps=n or 0,
-        ef=EF_START if ef is None else ef,
-        interval=interval or 0,
-        due=to_date(due),
-        lapses=lapses or 0,
+        state=state_name,
+        reps=state.n,
+        ef=state.ef,
+        interval=state.interval,
+        due=state.due,
+        lapses=state.lapses,
         leech=bool(leech),
         front=front,
         back=back,

@@ -287,11 +287,7 @@ def setup(engine: Engine, *, prefix: str | None = None) -> SetupReport:
 
     from trainer.progress.store import DECKS_LOCK
 
-    if engine.dialect.name != "postgresql":
-        raise ClassError(
-            "trainer class setup is for a PostgreSQL store: a SQLite file belongs to one "
-            "person, and its learners (--learner) are profiles, not access control"
-        )
+    _require_postgresql(engine, "setup")
     with _class_errors("set up the class store"), engine.begin() as conn:
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DECKS_LOCK})
         earlier = groups(conn)
@@ -534,6 +530,21 @@ def _map_learners(
 # -- learners ---------------------------------------------------------------------------
 
 
+def _require_postgresql(engine: Engine, command: str) -> None:
+    if engine.dialect.name != "postgresql":
+        raise ClassError(
+            f"trainer class {command} is for a PostgreSQL store: a SQLite file belongs to one "
+            "person, and its learners (--learner) are profiles, not access control"
+        )
+
+
+def require_class(engine: Engine, command: str) -> None:
+    """ClassError unless the store is a PostgreSQL class store (`setup` has run)."""
+    _require_postgresql(engine, command)
+    with _class_errors(f"use the class store for {command}"), engine.connect() as conn:
+        _require_class(conn)
+
+
 def _require_class(conn: Connection) -> Groups:
     found = groups(conn)
     if found is None:
@@ -558,6 +569,7 @@ def add_learner(engine: Engine, name: str, password: str) -> bool:
         raise ClassError(f"cannot add the learner {name!r}: {problem}")
     if not password:
         raise ClassError("the password is empty; give the learner a password")
+    _require_postgresql(engine, "add-learner")
     with _class_errors(f"add the learner {name!r}"), engine.begin() as conn:
         found = _require_class(conn)
         marker = _marker(conn)
@@ -594,6 +606,7 @@ def remove_learner(engine: Engine, name: str, *, delete_progress: bool = False) 
     """
     from psycopg import sql
 
+    _require_postgresql(engine, "remove-learner")
     with _class_errors(f"remove the learner {name!r}"), engine.begin() as conn:
         found = _require_class(conn)
         role = _role(conn, name, found.learner, _marker(conn))

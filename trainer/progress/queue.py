@@ -31,7 +31,6 @@ from typing import Any
 
 from trainer.model import (
     Card,
-    CardState,
     DayCounts,
     DeckInfo,
     Direction,
@@ -39,10 +38,10 @@ from trainer.model import (
     StudyCard,
 )
 from trainer.progress.readers import Reader, in_params, learner_id, scalar, to_date
+from trainer.progress.states import state_of, state_sql
 
 CARD_COLUMNS = "c.id, c.deck_slug, c.entry_id, c.direction, c.front, c.back, c.term, c.ord"
-# "interval" is a keyword in PostgreSQL: always quoted.
-STATE_COLUMNS = 's.n, s.ef, s."interval", s.due, s.lapses'
+STATE_COLUMNS = state_sql("s")
 
 
 def deck_infos(reader: Reader, *, include_inactive: bool = False) -> list[DeckInfo]:
@@ -84,22 +83,14 @@ def _study_cards(rows: Sequence[Sequence[Any]]) -> list[StudyCard]:
     """Rows of CARD_COLUMNS then STATE_COLUMNS (state columns NULL: a new card)."""
     directions = {direction.value: direction for direction in Direction}
     days: dict[Any, date | None] = {}  # a queue has few distinct due days
+
+    def day(value: Any) -> date | None:
+        if value not in days:
+            days[value] = to_date(value)
+        return days[value]
+
     out = []
-    for (
-        card_id,
-        deck,
-        entry,
-        direction,
-        front,
-        back,
-        term,
-        ord_,
-        n,
-        ef,
-        interval,
-        due,
-        lapses,
-    ) in rows:
+    for card_id, deck, entry, direction, front, back, term, ord_, *state in rows:
         card = Card(
             id=card_id,
             deck=deck,
@@ -110,13 +101,7 @@ def _study_cards(rows: Sequence[Sequence[Any]]) -> list[StudyCard]:
             term=term,
             ord=ord_,
         )
-        if n is None:
-            state = CardState()
-        else:
-            if due not in days:
-                days[due] = to_date(due)
-            state = CardState(n=n, ef=ef, interval=interval, due=days[due], lapses=lapses)
-        out.append(StudyCard(card=card, state=state))
+        out.append(StudyCard(card=card, state=state_of(state, day=day)))
     return out
 
 

@@ -10,7 +10,8 @@ the migrations themselves are in trainer.progress.migrations):
   where it comes from, the content hash of the file last synced).
 - cards: one row per card (stable id slug/entry/direction); `retired` when its
   entry left the deck file. Text is kept so browsing needs no deck parsing.
-- learners: names of the people sharing the store.
+- learners: names of the people sharing the store (on a class store, each is also the
+  learner's PostgreSQL role: trainer.progress.classroles).
 - card_states: a learner's SM-2 state of a card (a row exists once the learner
   has graded, buried or suspended the card; no row means new).
 - reviews: the log, one row per answer, with the state before and after, so the
@@ -31,13 +32,16 @@ are applied one after the other, and the last logged answer of a card is always 
 state; different learners never wait for each other), and one store-wide key for
 deck syncs and migrations. Answers and undos also hold their learner's key shared,
 which `rebuild_states` takes exclusive while it recounts the learner's review_days.
-New learners are inserted with ON CONFLICT DO NOTHING.
+New learners are inserted with ON CONFLICT DO NOTHING. On a class store the database itself
+limits each learner's role to its own rows (row-level security, trainer.progress.classroles);
+the queries here are the same for every role.
 Under that lock (or SQLite's), `Store.record` rebases an answer built on a state
 another session has changed since (see its docstring), so no answer is lost.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -109,7 +113,15 @@ from trainer.progress.readers import (
     error_text,
     to_date,
 )
-from trainer.scheduling import sm2
+from trainer.progress.states import (
+    AFTER,
+    BEFORE,
+    STATE_FIELDS,
+    logged_state,
+    state_of,
+    state_values,
+)
+from trainer.scheduling import DEFAULT, Scheduler, is_leech, scheduler_for
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -528,10 +540,6 @@ def _schema_usable(conn: Connection) -> bool:
     return conn.exec_driver_sql("SELECT current_schema()").scalar() is not None
 
 
-def _state(n: int, ef: int, interval: int, due: date | None, lapses: int) -> CardState:
-    return CardState(n=n, ef=ef, interval=interval, due=due, lapses=lapses)
-
-
 def _card(row: Any) -> Card:
     return Card(
         id=row.id,
@@ -594,7 +602,6 @@ def _review_day_values(lid: int, review: Review) -> dict[str, Any]:
 
 def _review_values(lid: int, review: Review) -> dict[str, Any]:
     """The reviews row of a logged answer."""
-    before, after = review.before, review.after
     return {
         "learner_id": lid,
         "card_id": review.card_id,
@@ -602,34 +609,59 @@ def _review_values(lid: int, review: Review) -> dict[str, Any]:
         "day": review.day,
         "grade": int(review.grade),
         "kind": str(review.kind),
-        "n_before": before.n,
-        "ef_before": before.ef,
-        "interval_before": before.interval,
-        "due_before": before.due,
-        "lapses_before": before.lapses,
-        "n_after": after.n,
-        "ef_after": after.ef,
-        "interval_after": after.interval,
-        "due_after": after.due,
-        "lapses_after": after.lapses,
+        **state_values(review.before, BEFORE),
+        **state_values(review.after, AFTER),
         "answer_ms": review.answer_ms,
     }
 
 
-def _state_values(review: Review) -> dict[str, Any]:
+def _state_values(review: Review, scheduler: Scheduler) -> dict[str, Any]:
     """The card_states columns an answer sets: its state after, re-drill day, leech tag."""
     after = review.after
     values: dict[str, Any] = {
-        "n": after.n,
-        "ef": after.ef,
-        "interval": after.interval,
-        "due": after.due,
-        "lapses": after.lapses,
-        "redrill_day": review.day if sm2.in_redrill(review.grade) else None,
+        **state_values(after),
+        "redrill_day": review.day if scheduler.in_redrill(review.grade) else None,
     }
-    if sm2.is_leech_lapse(review.before.lapses, after.lapses):
+    if scheduler.is_leech_lapse(review.before.lapses, after.lapses):
         values["leech"] = True
     return values
+
+
+def _insert_many(
+    conn: Connection, table: Table, names: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """INSERT many rows of values for the columns `names`.
+
+    On SQLite through the driver's executemany, each value converted by its column's
+    dialect bind processor (dates and times: the text `conn.execute(insert(...))` stores),
+    each distinct date once: a million imported answers without SQLAlchemy's work per row.
+    """
+    if not rows:
+        return
+    dialect = conn.dialect
+    if dialect.name != "sqlite":
+        conn.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
+        return
+    converters: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, name in enumerate(names):
+        column_type = table.c[name].type
+        processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is None:
+            continue
+        convert: Callable[[Any], Any] = processor
+        if isinstance(column_type, Date):
+            convert = functools.lru_cache(maxsize=4096)(processor)
+        converters.append((index, convert))
+    values: list[tuple[Any, ...]] = []
+    for row in rows:
+        converted = list(row)
+        for index, to_db in converters:
+            converted[index] = to_db(converted[index])
+        values.append(tuple(converted))
+    placeholders = ", ".join("?" * len(names))
+    conn.exec_driver_sql(
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({placeholders})", values
+    )
 
 
 def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
@@ -639,7 +671,10 @@ def _chunks(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
 
 
 def _replay(
-    learner: str, card_id: str, history: Sequence[tuple[datetime, date, Grade, int]]
+    learner: str,
+    card_id: str,
+    history: Sequence[tuple[datetime, date, Grade, int]],
+    scheduler: Scheduler,
 ) -> list[Review]:
     """A card's answers (time, study day, grade, ms; in time order) replayed from a new
     state: the first ever is a learn answer, a day's first a review, later ones that day
@@ -649,11 +684,11 @@ def _replay(
     reviews: list[Review] = []
     for at, day, grade, answer_ms in history:
         if day in scheduled:
-            kind, after = ReviewKind.REDRILL, state
+            kind = ReviewKind.REDRILL
         else:
             kind = ReviewKind.LEARN if state.is_new else ReviewKind.REVIEW
-            after = sm2.review(state, grade, day)
             scheduled.add(day)
+        after = scheduler.review(state, grade, day=day, kind=kind, card_id=card_id)
         reviews.append(
             Review(
                 learner=learner,
@@ -681,21 +716,23 @@ CARD_COLUMNS = (
     CARDS.c.term,
     CARDS.c.ord,
 )
-STATE_COLUMNS = (STATES.c.n, STATES.c.ef, STATES.c.interval, STATES.c.due, STATES.c.lapses)
+STATE_COLUMNS = tuple(STATES.c[name] for name in STATE_FIELDS)
 
 
 class Store:
     """A learner-aware progress store over one database (see the module docstring)."""
 
-    def __init__(self, engine: Engine, where: str) -> None:
+    def __init__(self, engine: Engine, where: str, *, scheduler: Scheduler | None = None) -> None:
         self.engine = engine
         self.where = where  # the file or URL, for messages
+        # Rebases answers, sets re-drill days and leech tags (record, undo_last).
+        self.scheduler = scheduler_for(DEFAULT) if scheduler is None else scheduler
         self._learner_ids: dict[str, int] = {}
 
     # -- opening ------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, target: str | Path) -> Store:
+    def open(cls, target: str | Path, *, scheduler: Scheduler | None = None) -> Store:
         """Open (creating if needed) the store at a file path or SQLAlchemy URL and migrate it.
 
         Raises StoreError, leaving the file untouched, if it is not a SQLite
@@ -728,7 +765,7 @@ class Store:
             _sqlite_engine_events(engine)
         elif engine.dialect.name == "postgresql":
             _postgresql_engine_events(engine)
-        store = cls(engine, where)
+        store = cls(engine, where, scheduler=scheduler)
         try:
             store._prepare()
         except BaseException:
@@ -810,7 +847,7 @@ class Store:
                 # a class store's learner opening a newer trainer
                 raise StoreError(
                     f"the class store {self.where} needs upgrading to this trainer's schema, "
-                    "which your role may not do; ask the instructor to run trainer class setup"
+                    "which your role may not do; ask its owner to run trainer class setup"
                 ) from None
             raise self._corrupt(error) from None
 
@@ -960,7 +997,7 @@ class Store:
                     STATES.c.learner_id == lid, STATES.c.card_id == card_id
                 )
             ).first()
-        return CardState() if row is None else _state(*row)
+        return CardState() if row is None else state_of(row)
 
     def card(self, card_id: str) -> Card | None:
         with self._read() as conn:
@@ -976,10 +1013,10 @@ class Store:
         Under the card's lock (BEGIN IMMEDIATE on SQLite, the advisory lock on
         PostgreSQL) the state is written only if it is still `review.before`. If
         another session of the learner answered the card in between, the answer is
-        rebased on the card's current state instead: a re-drill answer when the card
-        already had its scheduling answer (learn or review) on `review.day`, else
-        SM-2 from the current state. So no answer is lost and every card's state is
-        the SM-2 replay of its log. Returns the review as stored, with its log id.
+        rebased on the card's current state instead (the scheduler's review of it: a
+        re-drill answer when the card already had its scheduling answer, learn or
+        review, on `review.day`). So no answer is lost and every card's state is the
+        scheduler's replay of its log. Returns the review as stored, with its log id.
 
         `rebase=False` stores the review exactly as given, whatever the card's state
         (for building a made-up history, as the statistics tests do).
@@ -998,20 +1035,19 @@ class Store:
                     update(STATES)
                     .where(
                         mine,
-                        STATES.c.n == before.n,
-                        STATES.c.ef == before.ef,
-                        STATES.c.interval == before.interval,
-                        STATES.c.due.is_not_distinct_from(before.due),
-                        STATES.c.lapses == before.lapses,
+                        *(
+                            STATES.c[name].is_not_distinct_from(value)
+                            for name, value in state_values(before).items()
+                        ),
                     )
-                    .values(**_state_values(review))
+                    .values(**_state_values(review, self.scheduler))
                 ).rowcount
             if not applied:
                 row = conn.execute(select(*STATE_COLUMNS).where(mine)).first()
-                current = CardState() if row is None else _state(*row)
+                current = CardState() if row is None else state_of(row)
                 if rebase and current != before:
                     review = self._rebase(conn, lid, review, current)
-                values = _state_values(review)
+                values = _state_values(review, self.scheduler)
                 if row is None:
                     values.setdefault("leech", False)
                     conn.execute(
@@ -1030,9 +1066,10 @@ class Store:
         self._learner_ids[review.learner] = lid
         return replace(review, id=review_id)
 
-    @staticmethod
-    def _rebase(conn: Connection, lid: int, review: Review, current: CardState) -> Review:
-        """The answer on the card's `current` state (another session answered it meanwhile)."""
+    def _rebase(self, conn: Connection, lid: int, review: Review, current: CardState) -> Review:
+        """The answer on the card's `current` state (another session answered it meanwhile):
+        a re-drill answer if the card already had its scheduling answer on `review.day`."""
+        kind = ReviewKind.REDRILL
         if review.kind is not ReviewKind.REDRILL:
             scheduled = conn.execute(
                 select(REVIEWS.c.id)
@@ -1046,9 +1083,10 @@ class Store:
             ).first()
             if scheduled is None:
                 kind = ReviewKind.LEARN if current.is_new else ReviewKind.REVIEW
-                after = sm2.review(current, review.grade, review.day)
-                return replace(review, kind=kind, before=current, after=after)
-        return replace(review, kind=ReviewKind.REDRILL, before=current, after=current)
+        after = self.scheduler.review(
+            current, review.grade, day=review.day, kind=kind, card_id=review.card_id
+        )
+        return replace(review, kind=kind, before=current, after=after)
 
     def _review(self, learner: str, row: Any) -> Review:
         return Review(
@@ -1058,12 +1096,8 @@ class Store:
             day=row.day,
             grade=Grade(row.grade),
             kind=ReviewKind(row.kind),
-            before=_state(
-                row.n_before, row.ef_before, row.interval_before, row.due_before, row.lapses_before
-            ),
-            after=_state(
-                row.n_after, row.ef_after, row.interval_after, row.due_after, row.lapses_after
-            ),
+            before=logged_state(row, BEFORE),
+            after=logged_state(row, AFTER),
             answer_ms=row.answer_ms,
             id=row.id,
         )
@@ -1109,20 +1143,18 @@ class Store:
                 .limit(1)
             ).first()
             redrill_day = (
-                previous.day if previous is not None and sm2.in_redrill(previous.grade) else None
+                previous.day
+                if previous is not None and self.scheduler.in_redrill(Grade(previous.grade))
+                else None
             )
             before = review.before
             conn.execute(
                 update(STATES)
                 .where(STATES.c.learner_id == lid, STATES.c.card_id == review.card_id)
                 .values(
-                    n=before.n,
-                    ef=before.ef,
-                    interval=before.interval,
-                    due=before.due,
-                    lapses=before.lapses,
+                    **state_values(before),
                     redrill_day=redrill_day,
-                    leech=before.lapses >= 8,
+                    leech=is_leech(self.scheduler, before.lapses),
                 )
             )
             conn.execute(delete(REVIEWS).where(REVIEWS.c.id == review.id))
@@ -1189,19 +1221,12 @@ class Store:
             conn.execute(text(reviewdays.DELETE_LEARNER_SQL), {"learner_id": lid})
             reviewdays.backfill_review_days(conn, lid)
             rows = conn.execute(
-                select(
-                    REVIEWS.c.card_id,
-                    REVIEWS.c.n_after,
-                    REVIEWS.c.ef_after,
-                    REVIEWS.c.interval_after,
-                    REVIEWS.c.due_after,
-                    REVIEWS.c.lapses_after,
-                )
+                select(REVIEWS.c.card_id, *(REVIEWS.c[name + AFTER] for name in STATE_FIELDS))
                 .where(REVIEWS.c.learner_id == lid)
                 .order_by(REVIEWS.c.id)
             )
             for card_id, *values in rows:
-                states[card_id] = _state(*values)
+                states[card_id] = state_of(values)
         return states
 
     def merge_answers(
@@ -1263,21 +1288,21 @@ class Store:
                         )
                     )
                     for card_id, *columns, leech in states:
-                        current[card_id] = (_state(*columns), bool(leech))
+                        current[card_id] = (state_of(columns), bool(leech))
             for answer in mine:
                 logged.setdefault(answer.card_id, []).append(
-                    (answer.at, day_of(answer.at), Grade(answer.grade), answer.answer_ms)
+                    (answer.at, day_of(answer.at), answer.grade, answer.answer_ms)
                 )
             replayed: list[Review] = []
             finals: dict[str, dict[str, Any]] = {}
             changed = 0
             for card_id in cards:
                 history = sorted(logged[card_id], key=lambda row: row[0])
-                reviews = _replay(learner, card_id, history)
+                reviews = _replay(learner, card_id, history, self.scheduler)
                 replayed += reviews
-                final = _state_values(reviews[-1])
+                final = _state_values(reviews[-1], self.scheduler)
                 final["leech"] = any(
-                    sm2.is_leech_lapse(r.before.lapses, r.after.lapses) for r in reviews
+                    self.scheduler.is_leech_lapse(r.before.lapses, r.after.lapses) for r in reviews
                 )
                 finals[card_id] = final
                 if current.get(card_id) != (reviews[-1].after, final["leech"]):
@@ -1291,8 +1316,10 @@ class Store:
                     delete(REVIEWS).where(REVIEWS.c.learner_id == lid, REVIEWS.c.card_id.in_(chunk))
                 )
             replayed.sort(key=lambda r: r.at)
-            if replayed:
-                conn.execute(insert(REVIEWS), [_review_values(lid, r) for r in replayed])
+            logged_rows = [_review_values(lid, r) for r in replayed]
+            if logged_rows:
+                names = tuple(logged_rows[0])
+                _insert_many(conn, REVIEWS, names, [tuple(row.values()) for row in logged_rows])
             updates = [
                 {"b_card_id": card_id, **values}
                 for card_id, values in finals.items()
@@ -1317,7 +1344,8 @@ class Store:
                 if card_id not in current
             ]
             if inserts:
-                conn.execute(insert(STATES), inserts)
+                names = tuple(inserts[0])
+                _insert_many(conn, STATES, names, [tuple(row.values()) for row in inserts])
             conn.execute(text(reviewdays.DELETE_LEARNER_SQL), {"learner_id": lid})
             reviewdays.backfill_review_days(conn, lid)
         self._learner_ids[learner] = lid
@@ -1335,11 +1363,7 @@ class Store:
             )
             if updated.rowcount == 0:
                 row = {
-                    "n": 0,
-                    "ef": sm2.EF_START,
-                    "interval": 0,
-                    "due": None,
-                    "lapses": 0,
+                    **state_values(CardState()),
                     "redrill_day": None,
                     "buried_until": None,
                     "suspended": False,

@@ -46,7 +46,7 @@ from typing import Any
 
 from trainer.errors import FSRSUnavailableError, SchedulerSettingsError
 from trainer.model import CardState, Grade, ReviewKind
-from trainer.scheduling.sm2 import MAX_INTERVAL
+from trainer.scheduling.base import MAX_INTERVAL
 
 NAME = "fsrs"
 DEFAULT_RETENTION = 0.90

@@ -40,14 +40,15 @@ Two more choices of ours, not in the paper:
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from trainer.model import CardState, Grade
+from trainer.model import CardState, Grade, ReviewKind
+from trainer.scheduling.base import MAX_INTERVAL
 
+NAME = "sm2"
 EF_MIN = 130  # 1.30, in hundredths
-EF_START = 250  # 2.50, in hundredths
-MAX_INTERVAL = 36_500  # days: 100 years (see the module docstring)
+EF_START = CardState().ef  # 2.50, in hundredths: the E-Factor of a card never graded
 
 
 def next_ef(ef: int, grade: Grade) -> int:
@@ -97,3 +98,32 @@ def in_redrill(grade: Grade) -> bool:
 def is_leech_lapse(lapses_before: int, lapses_after: int) -> bool:
     """Anki's leech rule: tag the card when its lapses reach 8, and every 4 more (12, 16, ...)."""
     return lapses_after > lapses_before and lapses_after >= 8 and (lapses_after - 8) % 4 == 0
+
+
+@dataclass(frozen=True)
+class SM2Scheduler:
+    """SM-2 behind the scheduler interface (`trainer.scheduling.base.Scheduler`).
+
+    Only the first answer of a study day schedules the card; a re-drill answer leaves its
+    state as it is, so the re-drill has no preview.
+    """
+
+    name: str = NAME
+
+    def review(
+        self, state: CardState, grade: Grade, *, day: date, kind: ReviewKind, card_id: str
+    ) -> CardState:
+        """The card's state after an answer of `grade`: `review`, or unchanged in the re-drill."""
+        return state if kind is ReviewKind.REDRILL else review(state, grade, day)
+
+    def preview(
+        self, state: CardState, *, day: date, kind: ReviewKind, card_id: str
+    ) -> dict[Grade, int] | None:
+        """The interval each grade would give; None in the re-drill (no grade changes it)."""
+        return None if kind is ReviewKind.REDRILL else preview(state, day)
+
+    def in_redrill(self, grade: Grade) -> bool:
+        return in_redrill(grade)
+
+    def is_leech_lapse(self, lapses_before: int, lapses_after: int) -> bool:
+        return is_leech_lapse(lapses_before, lapses_after)
