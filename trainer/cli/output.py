@@ -65,6 +65,8 @@ def console(**options: Any) -> Console:
     return SafeConsole(**options)
 
 
-def print_rich(renderable: RenderableType) -> None:
-    """Print a rich screen through `console()`."""
-    console().print(renderable)
+def print_rich(renderable: RenderableType, *, soft_wrap: bool = False) -> None:
+    """Print a rich screen through `console()`.
+
+    `soft_wrap`: long lines are not cut at the terminal's width (a line to copy whole)."""
+    console().print(renderable, soft_wrap=soft_wrap)
