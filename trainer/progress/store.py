@@ -41,6 +41,7 @@ another session has changed since (see its docstring), so no answer is lost.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sqlite3
@@ -50,6 +51,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import quote
 
 from sqlalchemy import (
     URL,
@@ -480,12 +482,17 @@ def _check_file(path: Path) -> None:
 
 
 def _remove_empty(path: Path) -> None:
-    """Remove the empty store file (and its journal files) that a failed first open left."""
+    """Remove the store file (and its journal files) that a failed first open left, if it
+    holds no table (0 bytes, or only the header the WAL switch wrote)."""
     try:
-        if path.stat().st_size == 0:
-            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-                leftover.unlink(missing_ok=True)
-    except OSError:
+        if path.stat().st_size:
+            uri = f"file:{quote(str(path.absolute()))}?mode=ro"
+            with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+                if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                    return
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error):
         pass
 
 
