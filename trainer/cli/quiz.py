@@ -21,6 +21,7 @@ import click
 
 from trainer.cli.context import AppContext, deck_option
 from trainer.errors import UndoError, UnknownDeckError
+from trainer.printable import plural
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -276,7 +277,12 @@ class _Quiz:
         )
         suggested = match.suggested_grade if match is not None else None
         self.console.print(
-            ui.grade_prompt(self.session.preview(), width=self.console.width, suggested=suggested)
+            ui.grade_prompt(
+                self.session.preview(),
+                width=self.console.width,
+                suggested=suggested,
+                labels=ui.grade_labels(self.session.scheduler.name),
+            )
         )
         while True:
             key = self.keys.key("grade › ")
@@ -296,16 +302,16 @@ class _Quiz:
         with _signals_deferred():
             review = self.session.answer(grade, now=self.app.now(), answer_ms=answer_ms)
         scheduler = self.session.scheduler
+        label = f"{int(grade)} {ui.grade_labels(scheduler.name)[grade]}"
+        next_in = f"next in {ui.plural(review.after.interval, 'day')} ({review.after.due})"
         if scheduler.in_redrill(grade):
-            self.say(f"{int(grade)} {ui.GRADE_LABEL[grade]}: back in today's re-drill", "dim")
+            self.say(f"{label}: back in today's re-drill", "dim")
         elif review.kind.value == "redrill":
-            self.say(f"{int(grade)} {ui.GRADE_LABEL[grade]}: done for today", "dim")
+            # SM-2 leaves the schedule as it was; FSRS moves it with the memory state
+            moved = review.after != review.before
+            self.say(f"{label}: done for today" + (f", {next_in}" if moved else ""), "dim")
         else:
-            self.say(
-                f"{int(grade)} {ui.GRADE_LABEL[grade]}: next in "
-                f"{ui.plural(review.after.interval, 'day')} ({review.after.due})",
-                "dim",
-            )
+            self.say(f"{label}: {next_in}", "dim")
         if scheduler.is_leech_lapse(review.before.lapses, review.after.lapses):
             self.hint(
                 f"Leech: {review.after.lapses} lapses. Consider rewording this card, "
@@ -332,7 +338,7 @@ class _Quiz:
         if key == "q":
             raise _Quit()
         if key == "?":
-            self.console.print(ui.help_panel())
+            self.console.print(ui.help_panel(self.session.scheduler.name))
             return False
         if key == "e":
             from trainer.decks.cards import forward_back
@@ -376,7 +382,16 @@ class _Quiz:
 
 def _limits(app: AppContext, new: int | None, reviews: int | None) -> Any:
     from trainer.session import Limits
+    from trainer.settings import MAX_NEW_PER_DAY, MAX_REVIEWS_PER_DAY
 
+    for option, value, most in (
+        ("--new", new, MAX_NEW_PER_DAY),
+        ("--reviews", reviews, MAX_REVIEWS_PER_DAY),
+    ):
+        if value is not None and value > most:
+            raise click.BadParameter(
+                f"{value} is more than a study day holds (at most {most})", param_hint=option
+            )
     settings = app.settings
     return Limits(
         new=settings.new_per_day if new is None else new,
@@ -436,17 +451,16 @@ def quiz(
         trainer quiz --deck foundational --new 10
         printf '\\n4\\n' | trainer quiz --new 1
     """
-    from rich.console import Console
-
+    from trainer.cli.output import console as safe_console
     from trainer.decks.catalog import bundled_deck_files
     from trainer.session import Session
     from trainer.ui import quiz as ui
 
+    limits = _limits(app, new_limit, review_limit)  # a bad limit: before the store is opened
     store = app.open_store()
     learner = app.learner_to_answer()  # a class store's instructor may not answer
     slugs = _deck_slugs(store, decks)
     day = app.today()
-    limits = _limits(app, new_limit, review_limit)
     session = Session.start(
         store,
         learner=learner,
@@ -455,9 +469,9 @@ def quiz(
         limits=limits,
         directions=_directions(direction),
         rng=random.Random(seed),
-        scheduler=store.scheduler,
+        scheduler=store.use_learner_scheduler(learner),
     )
-    console = Console(highlight=False)
+    console = safe_console()
     if session.finished:
         done = store.done_today(app.learner, day)
         wanted = _directions(direction)
@@ -587,4 +601,4 @@ def status(app: AppContext, as_json: bool) -> None:
 
 def status_line(*, due: int, new: int, streak: int) -> str:
     """12 due · 20 new · streak 5 days (plain text: `trainer status` does not load rich)."""
-    return f"{due} due · {new} new · streak {streak} day{'' if streak == 1 else 's'}"
+    return f"{due} due · {new} new · streak {plural(streak, 'day')}"

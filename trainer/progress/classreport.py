@@ -42,7 +42,10 @@ from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlalchemy.engine import Connection, Engine
 
 from trainer.errors import ExportError
+from trainer.files import check_replaceable
+from trainer.printable import spreadsheet_cell
 from trainer.progress.readers import EngineReader
+from trainer.progress.schedulers import scheduler_names
 from trainer.progress.stats import LEARNED_REPS, MATURE_INTERVAL, Share, deck_slugs, streak_of
 from trainer.progress.store import CardRow, CardStateRow, LearnerRow, ReviewRow
 
@@ -68,6 +71,7 @@ class LearnerReport:
     )  # answers of kind review in the period, passed = graded 3+
     overdue: int = 0
     last_day: date | None = None
+    scheduler: str = "sm2"  # the learner's choice (trainer scheduler): "sm2" | "fsrs"
 
 
 @dataclass(frozen=True)
@@ -139,6 +143,7 @@ def _report(
     live_cards = select(C.id).where(C.deck_slug.in_(slugs), C.retired == false())
     cards = conn.execute(select(func.count()).select_from(live_cards.subquery())).scalar_one()
     names = dict(conn.execute(select(LearnerRow.id, LearnerRow.name)).all())
+    schedulers = scheduler_names(EngineReader(conn))
 
     in_period: list[ColumnElement[bool]] = [R.day <= today, R.card_id.in_(deck_cards)]
     if since is not None:
@@ -206,6 +211,7 @@ def _report(
                 retention=Share(sum(d[2] for d in period), sum(d[3] for d in period)),
                 overdue=overdue,
                 last_day=history[-1][0] if history else None,
+                scheduler=schedulers.get(lid, "sm2"),
             )
         )
     rows.sort(key=lambda row: row.learner)
@@ -315,6 +321,7 @@ CSV_COLUMNS = (
     "true_retention",
     "overdue",
     "last_study_day",
+    "scheduler",
 )
 
 
@@ -337,6 +344,7 @@ def learner_record(row: LearnerReport, cards: int) -> dict[str, Any]:
         "true_retention": _ratio(row.retention.share),
         "overdue": row.overdue,
         "last_study_day": row.last_day.isoformat() if row.last_day else None,
+        "scheduler": row.scheduler,
     }
 
 
@@ -374,11 +382,21 @@ def report_to_json(report: ClassReport) -> dict[str, Any]:
 def write_csv(report: ClassReport, path: Path) -> None:
     """One row per learner under a header row, UTF-8 with a byte order mark.
 
+    Text is written as `trainer.printable.spreadsheet_cell` makes it safe: a learner name
+    such as `=cmd|' /C calc'!A0` is text in the spreadsheet, not a formula. Only a
+    regular file (or a new one) is written: a device or pipe at `path` is refused.
+
     The mark makes Excel read the names as UTF-8; LibreOffice and Google Sheets
     ignore it. Written to a temporary file in the same folder, then renamed, so the
     file is never half written. Raises ExportError if it cannot be written.
     """
     path = Path(path)
+    try:
+        check_replaceable(path)
+    except OSError as error:
+        raise ExportError(
+            f"cannot write {path}: {error.strerror}; pass the name of a file"
+        ) from None
     try:
         fd, temporary = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else "."
@@ -391,7 +409,9 @@ def write_csv(report: ClassReport, path: Path) -> None:
             writer.writeheader()
             for row in report.learners:
                 record = learner_record(row, report.cards)
-                writer.writerow({k: "" if v is None else v for k, v in record.items()})
+                writer.writerow(
+                    {k: "" if v is None else spreadsheet_cell(v) for k, v in record.items()}
+                )
         os.chmod(temporary, 0o644)  # as a plain new file (mkstemp makes it 0600)
         os.replace(temporary, path)
     except OSError as error:

@@ -41,6 +41,7 @@ another session has changed since (see its docstring), so no answer is lost.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sqlite3
@@ -50,6 +51,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import quote
 
 from sqlalchemy import (
     URL,
@@ -77,6 +79,7 @@ from sqlalchemy import (
     insert,
     inspect,
     make_url,
+    or_,
     select,
     text,
     true,
@@ -89,6 +92,7 @@ from sqlalchemy.sql import Select
 
 from trainer.errors import StoreError, UndoError
 from trainer.model import (
+    LEARNER_NAME_MAX,
     Card,
     CardListing,
     CardState,
@@ -103,8 +107,15 @@ from trainer.model import (
     StudyCard,
     TimedAnswer,
 )
-from trainer.progress import migrations, queue, reviewdays
-from trainer.progress.readers import EngineReader, Params, Reader, SQLiteReader
+from trainer.progress import migrations, queue, reviewdays, schedulers, sqlite_answer
+from trainer.progress.readers import (
+    EngineReader,
+    Params,
+    Reader,
+    SQLiteReader,
+    error_text,
+    to_date,
+)
 from trainer.progress.states import (
     AFTER,
     BEFORE,
@@ -113,7 +124,8 @@ from trainer.progress.states import (
     state_of,
     state_values,
 )
-from trainer.scheduling import DEFAULT, Scheduler, is_leech, scheduler_for
+from trainer.progress.stats import deck_slugs
+from trainer.scheduling import DEFAULT, Scheduler, SchedulerConfig, is_leech, scheduler_for
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -135,6 +147,27 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class StoreDate(TypeDecorator[date]):
+    """A DATE column read with `sqlread.to_date`: on SQLite, where a date is ISO text that a
+    hand edit can break, a value that is no date is a StoreError naming it."""
+
+    impl = Date
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":  # stored as SQLAlchemy's Date stores it: 'YYYY-MM-DD'
+            return dialect.type_descriptor(String())
+        return dialect.type_descriptor(Date())
+
+    def process_bind_param(self, value: date | None, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite" and isinstance(value, date):
+            return value.isoformat()
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> date | None:
+        return to_date(value)
 
 
 class Base(DeclarativeBase):
@@ -189,7 +222,7 @@ class LearnerRow(Base):
     __tablename__ = "learners"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(LEARNER_NAME_MAX), unique=True)
 
 
 class LearnerSchedulerRow(Base):
@@ -211,10 +244,11 @@ class CardStateRow(Base):
     n: Mapped[int] = mapped_column(Integer, default=0)
     ef: Mapped[int] = mapped_column(SmallInteger, default=250)  # hundredths
     interval: Mapped[int] = mapped_column(Integer, default=0)
-    due: Mapped[date | None] = mapped_column(Date, nullable=True)  # None: never graded
+    due: Mapped[date | None] = mapped_column(StoreDate, nullable=True)  # None: never graded
     lapses: Mapped[int] = mapped_column(Integer, default=0)
-    redrill_day: Mapped[date | None] = mapped_column(Date, nullable=True)  # in that day's re-drill
-    buried_until: Mapped[date | None] = mapped_column(Date, nullable=True)  # hidden before that day
+    # in that day's re-drill; hidden before that day:
+    redrill_day: Mapped[date | None] = mapped_column(StoreDate, nullable=True)
+    buried_until: Mapped[date | None] = mapped_column(StoreDate, nullable=True)
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     leech: Mapped[bool] = mapped_column(Boolean, default=False)
     stability: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0009: FSRS only
@@ -244,10 +278,10 @@ class CardStateRow(Base):
         # migrations, not from these classes.
         Index("ix_card_states_learner_redrill", "learner_id", "redrill_day"),
         # 0007: partial, WHERE due IS NOT NULL AND NOT suspended (progress.queue's due query).
-        Index(
+        Index(  # 0010: with the FSRS memory state
             "ix_card_states_queue",
             *("learner_id", "due", "buried_until", "card_id", "n", "ef", "interval"),
-            *("lapses", "suspended"),
+            *("lapses", "suspended", "stability", "difficulty"),
         ),
     )
 
@@ -279,18 +313,18 @@ class ReviewRow(Base):
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"))
     card_id: Mapped[str] = mapped_column(ForeignKey("cards.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
-    day: Mapped[date] = mapped_column(Date)
+    day: Mapped[date] = mapped_column(StoreDate)
     grade: Mapped[int] = mapped_column(SmallInteger)
     kind: Mapped[str] = mapped_column(String(10))  # ReviewKind value
     n_before: Mapped[int] = mapped_column(Integer)
     ef_before: Mapped[int] = mapped_column(SmallInteger)
     interval_before: Mapped[int] = mapped_column(Integer)
-    due_before: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_before: Mapped[date | None] = mapped_column(StoreDate, nullable=True)
     lapses_before: Mapped[int] = mapped_column(Integer)
     n_after: Mapped[int] = mapped_column(Integer)
     ef_after: Mapped[int] = mapped_column(SmallInteger)
     interval_after: Mapped[int] = mapped_column(Integer)
-    due_after: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_after: Mapped[date | None] = mapped_column(StoreDate, nullable=True)
     lapses_after: Mapped[int] = mapped_column(Integer)
     answer_ms: Mapped[int] = mapped_column(Integer, default=0)
     stability_before: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0009: FSRS
@@ -319,7 +353,7 @@ class ReviewDayRow(Base):
     __tablename__ = "review_days"
 
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)  # reviews.day
+    day: Mapped[date] = mapped_column(StoreDate, primary_key=True)  # reviews.day
     deck_slug: Mapped[str] = mapped_column(String(100), primary_key=True)  # cards.deck_slug
     answers: Mapped[int] = mapped_column(Integer)
     passed: Mapped[int] = mapped_column(Integer)
@@ -447,6 +481,21 @@ def _check_file(path: Path) -> None:
         )
 
 
+def _remove_empty(path: Path) -> None:
+    """Remove the store file (and its journal files) that a failed first open left, if it
+    holds no table (0 bytes, or only the header the WAL switch wrote)."""
+    try:
+        if path.stat().st_size:
+            uri = f"file:{quote(str(path.absolute()))}?mode=ro"
+            with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+                if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                    return
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error):
+        pass
+
+
 def _sqlite_engine_events(engine: Engine) -> None:
     """Per-connection pragmas, and real transactions (BEGIN IMMEDIATE for writes)."""
 
@@ -498,6 +547,12 @@ def _permission_denied(error: exc.DatabaseError) -> bool:
 def _schema_usable(conn: Connection) -> bool:
     """PostgreSQL: the search_path names a schema this role may use (else it has none)."""
     return conn.exec_driver_sql("SELECT current_schema()").scalar() is not None
+
+
+def _message(error: exc.DBAPIError | sqlite3.Error) -> str:
+    """The database's own message (SQLAlchemy wraps the driver's error)."""
+    orig = getattr(error, "orig", None)
+    return str(orig) if orig is not None else str(error)
 
 
 def _card(row: Any) -> Card:
@@ -700,8 +755,10 @@ class Store:
         """
         url, path = _split_target(target)
         where = _describe(path, url.render_as_string(hide_password=True))
+        new_file = False
         if path is not None:
             _check_file(path)
+            new_file = not path.exists()
         options: dict[str, Any] = {}
         if url.get_backend_name() == "postgresql":
             options["connect_args"] = {
@@ -728,6 +785,8 @@ class Store:
             store._prepare()
         except BaseException:
             engine.dispose()
+            if new_file and path is not None:
+                _remove_empty(path)
             raise
         return store
 
@@ -784,24 +843,41 @@ class Store:
             migrations.migrate(self.engine.connect)
         except StoreError:
             raise
-        except exc.OperationalError as error:
-            message = str(error.orig) if error.orig is not None else str(error)
+        except (exc.OperationalError, sqlite3.OperationalError) as error:
+            message = str(getattr(error, "orig", None) or error)
             if "readonly" in message or "read-only" in message:
                 raise StoreError(
                     f"{self.where} is read-only; make it writable or pass another file with --db"
                 ) from None
+            if "disk is full" in message or "No space left" in message:
+                raise StoreError(
+                    f"cannot open the store {self.where}: the disk is full; free some space "
+                    "or pass a file on another disk with --db"
+                ) from None
             raise StoreError(f"cannot open the store {self.where}: {message}") from None
-        except exc.DatabaseError as error:
-            if _permission_denied(error):  # a class store's learner opening a newer trainer
+        except exc.DataError as error:
+            raise self._unfit(error) from None
+        except (exc.DatabaseError, sqlite3.DatabaseError) as error:
+            if isinstance(error, exc.DatabaseError) and _permission_denied(error):
+                # a class store's learner opening a newer trainer
                 raise StoreError(
                     f"the class store {self.where} needs upgrading to this trainer's schema, "
                     "which your role may not do; ask its owner to run trainer class setup"
                 ) from None
             raise self._corrupt(error) from None
 
-    def _corrupt(self, error: exc.DatabaseError) -> StoreError:
+    def _unfit(self, error: exc.DataError) -> StoreError:
+        """A value the database would not keep (too long for its column, a NUL on
+        PostgreSQL): about that value, not the store, which is as it was."""
+        message = error_text(error)
+        return StoreError(
+            f"a value does not fit the store {self.where} ({message}); nothing was "
+            "changed: shorten or correct that value"
+        )
+
+    def _corrupt(self, error: exc.DatabaseError | sqlite3.DatabaseError) -> StoreError:
         """The one message for a store SQLite cannot read, whenever that shows."""
-        message = str(error.orig) if error.orig is not None else str(error)
+        message = error_text(error)
         return StoreError(
             f"{self.where} is corrupt ({message}); restore it from a backup "
             "or pass another file with --db"
@@ -834,14 +910,16 @@ class Store:
         """Database failures in use (locked too long, disk full, corrupt page) as StoreError."""
         try:
             yield
-        except exc.OperationalError as error:
-            message = str(error.orig) if error.orig is not None else str(error)
+        except (exc.OperationalError, sqlite3.OperationalError) as error:
+            message = _message(error)
             if "locked" in message or "busy" in message or "lock timeout" in message:
                 raise StoreError(
                     f"{self.where} is busy: another trainer has held it for more than "
                     f"{BUSY_TIMEOUT_MS // 1000} s; try again when it is done"
                 ) from None
             raise StoreError(f"the store {self.where} failed: {message}") from None
+        except exc.DataError as error:
+            raise self._unfit(error) from None
         except exc.DatabaseError as error:
             if _permission_denied(error):  # the class store's privileges or row security
                 message = " ".join(str(error.orig).split())
@@ -849,6 +927,8 @@ class Store:
                     f"the class store {self.where} refused: {message} (a learner changes only "
                     "their own progress; decks and the schema are the instructor's)"
                 ) from None
+            raise self._corrupt(error) from None
+        except sqlite3.DatabaseError as error:  # from progress.sqlite_answer
             raise self._corrupt(error) from None
 
     # -- locks (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers) -------------
@@ -958,6 +1038,10 @@ class Store:
         `rebase=False` stores the review exactly as given, whatever the card's state
         (for building a made-up history, as the statistics tests do).
         """
+        if rebase and self.engine.dialect.name == "sqlite":
+            saved = self._record_sqlite(review)
+            if saved is not None:
+                return saved
         with self._write() as conn:
             lid = self._learner_id(conn, review.learner, create=True)
             assert lid is not None
@@ -1002,6 +1086,31 @@ class Store:
             conn.execute(ADD_REVIEW_DAY, _review_day_values(lid, review))
         self._learner_ids[review.learner] = lid
         return replace(review, id=review_id)
+
+    def _record_sqlite(self, review: Review) -> Review | None:
+        """`record`'s usual case on SQLite, on the sqlite3 connection (progress.sqlite_answer);
+        None (nothing written) when it needs the general path: a learner not seen yet in
+        this process, or a card whose state changed since the session read it."""
+        lid = self._learner_ids.get(review.learner)
+        if lid is None:
+            return None
+        with self._errors():
+            raw = self.engine.raw_connection()
+            try:
+                driver = raw.driver_connection
+                assert isinstance(driver, sqlite3.Connection)
+                review_id = sqlite_answer.record(
+                    driver,
+                    learner_id=lid,
+                    card_id=review.card_id,
+                    before=review.before,
+                    state=_state_values(review, self.scheduler),
+                    log=_review_values(lid, review),
+                    day_totals=_review_day_values(lid, review),
+                )
+            finally:
+                raw.close()
+        return None if review_id is None else replace(review, id=review_id)
 
     def _rebase(self, conn: Connection, lid: int, review: Review, current: CardState) -> Review:
         """The answer on the card's `current` state (another session answered it meanwhile):
@@ -1129,6 +1238,204 @@ class Store:
             term = conn.execute(select(CARDS.c.term).where(CARDS.c.id == card_id)).scalar()
             raise UndoError(f"another session of this learner answered {term or card_id!r} since")
         return last
+
+    # -- the learner's scheduler (trainer.progress.scheduler) ----------------------------
+
+    def scheduler_config(self, learner: str) -> SchedulerConfig:
+        """The learner's stored scheduler and settings (SM-2 when none are stored)."""
+        with self._read() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return DEFAULT
+            row = conn.execute(text(schedulers.CONFIG_SQL), {"learner_id": lid}).first()
+            return schedulers.config_of(row)
+
+    def use_learner_scheduler(self, learner: str) -> Scheduler:
+        """Make the learner's chosen scheduler this store's (record, undo and rebase use
+        it) and return it. FSRS without its extra raises FSRSUnavailableError."""
+        self.scheduler = scheduler_for(self.scheduler_config(learner))
+        return self.scheduler
+
+    def log_rows(self, learner: str) -> tuple[list[tuple[str, int, int]], int]:
+        """The learner's log as (card id, study day ordinal, grade) in log order, and the
+        id of its last row (0: none), for `set_scheduler(..., log_upto=)`."""
+        with self._read() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return [], 0
+            result = conn.exec_driver_sql(
+                "SELECT id, card_id, day, grade FROM reviews WHERE learner_id = "
+                + ("?" if conn.dialect.name == "sqlite" else "%(lid)s")
+                + " ORDER BY id",
+                (lid,) if conn.dialect.name == "sqlite" else {"lid": lid},
+            )
+            ordinals: dict[Any, int] = {}
+            rows = []
+            last = 0
+            for review_id, card_id, day, grade in result:
+                ordinal = ordinals.get(day)
+                if ordinal is None:
+                    value = to_date(day)
+                    assert value is not None
+                    ordinal = ordinals[day] = value.toordinal()
+                rows.append((card_id, ordinal, grade))
+                last = review_id
+            return rows, last
+
+    def card_states(self, learner: str) -> dict[str, CardState]:
+        """Every state row of the learner (suspended and retired cards too)."""
+        with self._read() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return {}
+            rows = conn.execute(
+                select(STATES.c.card_id, *STATE_COLUMNS).where(STATES.c.learner_id == lid)
+            )
+            return {card_id: state_of(values) for card_id, *values in rows}
+
+    def active_states(self, learner: str, decks: Sequence[str] = ()) -> dict[str, CardState]:
+        """The learner's states of cards that are studied now: in the decks (every active
+        deck when none are given), not retired, not suspended."""
+        with self._read() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return {}
+            rows = conn.execute(
+                select(STATES.c.card_id, *STATE_COLUMNS)
+                .join(CARDS, CARDS.c.id == STATES.c.card_id)
+                .where(
+                    STATES.c.learner_id == lid,
+                    STATES.c.suspended == false(),
+                    CARDS.c.retired == false(),
+                    CARDS.c.deck_slug.in_(self._deck_choice(conn, decks)),
+                )
+            )
+            return {card_id: state_of(values) for card_id, *values in rows}
+
+    def new_card_count(self, learner: str, decks: Sequence[str] = ()) -> int:
+        """Cards of the decks (active ones when none are given) the learner never graded
+        and did not suspend, retired ones left out: what new-card limits draw from."""
+        with self._read() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            slugs = self._deck_choice(conn, decks)
+            cards = (
+                select(func.count())
+                .select_from(CARDS)
+                .where(CARDS.c.deck_slug.in_(slugs), CARDS.c.retired == false())
+            )
+            total = int(conn.execute(cards).scalar_one())
+            if lid is None:
+                return total
+            seen = conn.execute(
+                select(func.count())
+                .select_from(STATES)
+                .join(CARDS, CARDS.c.id == STATES.c.card_id)
+                .where(
+                    STATES.c.learner_id == lid,
+                    CARDS.c.deck_slug.in_(slugs),
+                    CARDS.c.retired == false(),
+                    or_(STATES.c.due.is_not(None), STATES.c.suspended == true()),
+                )
+            ).scalar_one()
+            return total - int(seen)
+
+    @staticmethod
+    def _deck_choice(conn: Connection, decks: Sequence[str]) -> list[str]:
+        return deck_slugs(_queue_reader(conn), decks)
+
+    def answer_shares(self, learner: str) -> list[tuple[str, int, int, float]]:
+        """(kind, grade, answers, mean answer ms) over the learner's whole log."""
+        with self._read() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return []
+            rows = conn.execute(
+                select(
+                    REVIEWS.c.kind,
+                    REVIEWS.c.grade,
+                    func.count(),
+                    func.avg(REVIEWS.c.answer_ms),
+                )
+                .where(REVIEWS.c.learner_id == lid)
+                .group_by(REVIEWS.c.kind, REVIEWS.c.grade)
+            )
+            return [(str(k), int(g), int(n), float(ms or 0)) for k, g, n, ms in rows]
+
+    def replayed_states(
+        self, learner: str, scheduler: Scheduler
+    ) -> tuple[dict[str, CardState], int, int]:
+        """Each card's state after its whole log replayed through `scheduler` from a new
+        state (the day's first answer schedules, later ones that day are re-drills, as
+        `_replay` and `record` read the log), the log rows read and the last one's id."""
+        rows, upto = self.log_rows(learner)
+        states: dict[str, CardState] = {}
+        scheduled: dict[str, int] = {}
+        grades = list(Grade)
+        for card_id, day, grade in rows:
+            state = states.get(card_id, CardState())
+            if scheduled.get(card_id) == day:
+                kind = ReviewKind.REDRILL
+            else:
+                kind = ReviewKind.LEARN if state.is_new else ReviewKind.REVIEW
+                scheduled[card_id] = day
+            states[card_id] = scheduler.review(
+                state, grades[grade], day=date.fromordinal(day), kind=kind, card_id=card_id
+            )
+        return states, len(rows), upto
+
+    def set_scheduler(
+        self,
+        learner: str,
+        config: SchedulerConfig,
+        states: dict[str, CardState] | None,
+        *,
+        log_upto: int | None = None,
+    ) -> None:
+        """Store the learner's scheduler settings and (unless None) these card states, in
+        one transaction under the learner's lock.
+
+        Only the scheduling columns of existing state rows change (re-drill days, burying,
+        suspension and leech tags stay). With `log_upto`, refuses (StoreError, nothing
+        changed) if the learner's log has grown past that review id since the states
+        were computed: an answer given meanwhile would be overwritten.
+        """
+        with self._write() as conn:
+            lid = self._learner_id(conn, learner, create=True)
+            assert lid is not None
+            self._lock_learner(conn, lid)
+            if log_upto is not None:
+                last = conn.execute(
+                    select(func.coalesce(func.max(REVIEWS.c.id), 0)).where(
+                        REVIEWS.c.learner_id == lid
+                    )
+                ).scalar_one()
+                if int(last) != log_upto:
+                    raise StoreError(
+                        "answers were logged while the card states were being computed;"
+                        " nothing changed: run the command again"
+                    )
+            conn.execute(text(schedulers.DELETE_SQL), {"learner_id": lid})
+            conn.execute(text(schedulers.INSERT_SQL), schedulers.row_values(lid, config))
+            if states:
+                statement = (
+                    update(STATES)
+                    .where(
+                        STATES.c.learner_id == bindparam("lid"),
+                        STATES.c.card_id == bindparam("cid"),
+                    )
+                    .values({name: bindparam("v_" + name) for name in STATE_FIELDS})
+                )
+                batch = [
+                    {
+                        "lid": lid,
+                        "cid": card_id,
+                        **{"v_" + k: v for k, v in state_values(state).items()},
+                    }
+                    for card_id, state in states.items()
+                ]
+                for start in range(0, len(batch), 5000):
+                    conn.execute(statement, batch[start : start + 5000])
+        self._learner_ids[learner] = lid
 
     def history(self, learner: str, card_id: str) -> list[Review]:
         """The learner's logged answers to a card, oldest first."""
@@ -1391,7 +1698,7 @@ class Store:
         `problems` and its deck left as it was. Bundled decks no longer among the
         bundled files are deactivated.
         """
-        from trainer.decks.format import file_hash, parse_deck
+        from trainer.decks.format import file_hash, parse_deck_bytes, read_file_bytes
         from trainer.errors import DeckFormatError
 
         unchanged: list[str] = []
@@ -1428,10 +1735,14 @@ class Store:
                     and (known.file_size, known.file_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
                 ):
                     data = None  # unchanged: not even read
-                else:
-                    data = source.path.read_bytes()
-            except OSError as error:
-                problems.append(f"{source.path}: cannot read the deck file ({error.strerror})")
+                else:  # as `deck check` reads it: a regular file, within the size limit
+                    data = read_file_bytes(source.path)
+            except (OSError, DeckFormatError) as error:
+                problems.append(
+                    str(error)
+                    if isinstance(error, DeckFormatError)
+                    else f"{source.path}: cannot read the deck file: {error.strerror}"
+                )
                 if key in rows:  # keep the deck as it was
                     seen_slugs.setdefault(rows[key].slug, source.path)
                 continue
@@ -1456,7 +1767,7 @@ class Store:
                         )
                 continue
             try:
-                deck = parse_deck(source.path)
+                deck = parse_deck_bytes(data or b"", source.path)  # the bytes hashed
             except DeckFormatError as error:
                 problems.append(str(error))
                 if known is not None:  # keep the deck as it was
@@ -1585,7 +1896,7 @@ class Store:
 
         Raises StoreError if a different active deck already uses the slug.
         """
-        from trainer.decks.format import file_hash
+        from trainer.decks.format import file_hash, read_file_bytes
 
         path = Path(path).resolve()
         with self._write() as conn:
@@ -1606,7 +1917,7 @@ class Store:
                 conn,
                 deck,
                 source=DeckSource(path, bundled=False),
-                digest=file_hash(path.read_bytes()),
+                digest=file_hash(read_file_bytes(path)),
                 position=position,
                 stat=path.stat(),
             )

@@ -14,13 +14,17 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from trainer.printable import plural
 from trainer.progress.classreport import ClassReport, HardEntry, LearnerReport
-from trainer.ui.stats import hbar, percent, plural
+from trainer.ui.stats import hbar, percent
 
 EMPTY_MESSAGE = "No learner has answered a card of these decks yet."
 CHART_LEARNERS = 30  # learners in each bar chart (the table lists everyone)
 BAR_WIDTH = 30
 NAME_WIDTH = 16
+
+
+SCHEDULER_LABELS = {"sm2": "SM-2", "fsrs": "FSRS"}
 
 
 def _panel(body: RenderableType, title: str) -> Panel:
@@ -195,11 +199,28 @@ def hardest_panel(report: ClassReport) -> Panel:
     return _panel(Group(*parts), "Hardest entries")
 
 
+def schedulers_line(report: ClassReport) -> Text:
+    """Which learners use which scheduler (the table has no room for another column)."""
+    text = Text("Schedulers: ")
+    groups = [
+        (label, [row.learner for row in report.learners if row.scheduler == name])
+        for name, label in SCHEDULER_LABELS.items()
+    ]
+    shown = [(label, names) for label, names in groups if names]
+    for i, (label, names) in enumerate(shown):
+        text.append(f"{label}: ", style="bold")
+        text.append(", ".join(names))  # learner names as plain text, never markup
+        if i < len(shown) - 1:
+            text.append("; ")
+    return text
+
+
 def report_view(report: ClassReport) -> RenderableType:
     """The whole report (the caller prints EMPTY_MESSAGE when `report.empty`)."""
     return Group(
         header(report),
         learners_table(report),
+        schedulers_line(report),
         seen_panel(report),
         retention_panel(report),
         hardest_panel(report),
