@@ -550,6 +550,90 @@ def anki_progress(folder: Path, cmd: list[str], env: dict[str, str], runs: int) 
     return measures
 
 
+def fsrs_measures(folder: Path, args: argparse.Namespace) -> dict[str, Measure]:
+    """Issue 16's figures, on a copy of the store (switching and answering change it).
+
+    SM-2 -> FSRS and back as whole `trainer scheduler use` processes (each switch of the
+    learner's studied cards: memory states from the log, or the SM-2 replay); today's
+    queue and one committed answer under FSRS (the same probes as for SM-2, whose
+    session takes the learner's scheduler), and the queue under SM-2 on the same copy
+    first; `trainer optimize --json` on the whole log; `trainer simulate` of 365 days
+    for one retention (the SM-2 row comes with it).
+    """
+    m: dict[str, Measure] = {}
+
+    def add(measure: Measure) -> Measure:
+        m[measure.key] = measure
+        return measure
+
+    cmd = trainer_command()
+    runs = max(1, min(args.repeat, 3))
+    with tempfile.TemporaryDirectory(prefix="bench-fsrs-") as tmp:
+        home = Path(tmp) / "home"
+        home.mkdir()
+        db = home / "progress.db"
+        shutil.copyfile(folder / "home" / "progress.db", db)
+        env = trainer_env(home, db)
+        if not command_exists(cmd, env, "scheduler"):
+            return m
+        sm2_queue = add(Measure("fsrs_queue_sm2", "today's queue under SM-2 (same copy)", "ms", ""))
+        to_fsrs = add(
+            Measure("fsrs_switch", "switch SM-2 -> FSRS (process)", "ms", "≤ 10 s", 10_000)
+        )
+        to_sm2 = add(Measure("fsrs_switch_back", "switch FSRS -> SM-2 (process)", "ms", ""))
+        fsrs_queue = add(
+            Measure("fsrs_queue", "today's queue under FSRS, first call", "ms", "as under SM-2")
+        )
+        answer = add(Measure("fsrs_answer", "one FSRS answer, committed", "ms", "≤ 2 ms", 2))
+        optimize = add(
+            Measure("fsrs_optimize", "trainer optimize --json (process)", "ms", "≤ 10 s", 10_000)
+        )
+        simulate = add(
+            Measure(
+                "fsrs_simulate",
+                "trainer simulate, 365 days, one retention (process)",
+                "ms",
+                "≤ 5 s",
+                5_000,
+            )
+        )
+        for _ in range(runs):
+            result = run_probe(env, "queue", str(db), synth.LEARNER)
+            if not _probe_failed([sm2_queue], result):
+                sm2_queue.samples.append(result["first"] * 1000)
+        for i in range(runs):
+            done = time_process(to_fsrs, [*cmd, "scheduler", "use", "fsrs"], env, 1, warm_up=False)
+            if done is not None and done.returncode == 0:
+                to_fsrs.note = done.stdout.strip()
+            if i < runs - 1:
+                time_process(to_sm2, [*cmd, "scheduler", "use", "sm2"], env, 1, warm_up=False)
+        for _ in range(runs):
+            result = run_probe(env, "queue", str(db), synth.LEARNER)
+            if not _probe_failed([fsrs_queue], result):
+                fsrs_queue.samples.append(result["first"] * 1000)
+        for _ in range(args.answer_rounds):
+            per_round = max(1, args.answers // args.answer_rounds)
+            result = run_probe(env, "answers", str(db), synth.LEARNER, str(per_round))
+            if not _probe_failed([answer], result):
+                answer.samples += [t * 1000 for t in result["answers"]]
+                answer.extra = {"kinds": result["kinds"]}
+        done = time_process(optimize, [*cmd, "optimize", "--json"], env, runs, warm_up=False)
+        if done is not None and done.returncode == 0:
+            optimize.note = f"{json.loads(done.stdout)['reviews']:,} reviews used"
+        time_process(
+            simulate,
+            [*cmd, "simulate", "--days", "365", "--retention", "0.90", "--json"],
+            env,
+            runs,
+            warm_up=False,
+        )
+    for measure in m.values():
+        measure.judge()
+    if sm2_queue.median and fsrs_queue.median:
+        fsrs_queue.note = f"{fsrs_queue.median / sm2_queue.median:.2f} × the SM-2 queue"
+    return m
+
+
 def parse_measure(sizes: synth.Sizes) -> Measure:
     """Deck parsing: the issue's target is 50,000 entries in 1 s (20 µs an entry)."""
     entries = sizes.card_count // 2
@@ -916,6 +1000,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--markdown", type=Path, metavar="PATH", help="write the tables in Markdown to PATH"
     )
+    parser.add_argument(
+        "--fsrs",
+        action="store_true",
+        help="only the FSRS measures (switching, queue, answer, optimize, simulate), on a "
+        "copy of the built store",
+    )
     args = parser.parse_args(argv)
     cards = args.cards or (QUICK["cards"] if args.quick else 100_000)
     reviews = args.reviews or (QUICK["reviews"] if args.quick else 1_000_000)
@@ -992,7 +1082,12 @@ def main(argv: list[str] | None = None) -> int:
         return main_scale(args, folder, load_before, argv)
     try:
         built = build_all(folder, args.sizes, with_anki=anki_version is not None)
-        results = measure_all(folder, args, anki_version)
+        if args.fsrs:
+            cache_bytecode()
+            results = {"measures": fsrs_measures(folder, args), "anki": {}, "ratios": {}}
+            results["durability"] = {}
+        else:
+            results = measure_all(folder, args, anki_version)
     finally:
         if args.workdir is None:
             shutil.rmtree(folder, ignore_errors=True)

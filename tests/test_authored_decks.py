@@ -178,3 +178,33 @@ def test_module_is_answered_by_its_names_only() -> None:
         assert check_answer(wrong, answers).verdict is Verdict.WRONG, wrong
     for name in [module.term, *module.aliases]:
         assert check_answer(name.lower(), answers).verdict is Verdict.EXACT, name
+
+
+def test_entry_ids_never_change() -> None:
+    """Learners' progress and Anki's notes are keyed by these ids (terms may be edited)."""
+    assert [e.id for e in entries("demoscene")] == [
+        "tracker",
+        "module",
+        "pattern",
+        "chiptune",
+        "softsynth",
+        "4k-64k-intro",
+        "size-coding",
+        "demoparty",
+        "bytebeat",
+        "live-coding",
+    ]
+    assert [e.id for e in entries("evaluation-production")] == [
+        "text-to-music",
+        "sample-rate",
+        "temperature-sampling",
+        "top-k-sampling",
+        "nucleus-sampling",
+        "stem-separation",
+        "timbre-transfer",
+        "loudness-normalization",
+        "frechet-audio-distance",
+        "clap-score",
+        "mean-opinion-score",
+        "audio-watermarking",
+    ]

@@ -75,7 +75,13 @@ def _start(store: Any, learner: str, day: Any) -> tuple[Any, float, float]:
 
     mark = time.perf_counter()
     session = Session.start(
-        store, learner=learner, decks=[], day=day, limits=_limits(), rng=random.Random(0)
+        store,
+        learner=learner,
+        decks=[],
+        day=day,
+        limits=_limits(),
+        rng=random.Random(0),
+        scheduler=store.use_learner_scheduler(learner),  # as trainer quiz: SM-2 or FSRS
     )
     started = time.perf_counter() - mark
     mark = time.perf_counter()

@@ -185,3 +185,23 @@ def test_creation_time_is_the_first_study_day_at_the_rollover_hour() -> None:
         "creationOffset": 300,
         "rollover": 0,
     }
+
+
+def test_an_fsrs_memory_state_goes_into_the_card_data(
+    db: Path, tmp_path: Path, collection: Collection
+) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute(
+        "UPDATE card_states SET stability = 12.345678, difficulty = 6.54321"
+        " WHERE card_id = 'course/alpha/forward'"
+    )
+    conn.commit()
+    conn.close()
+    out = tmp_path / "out"
+    run(db, "export", "--with-progress", "course", "--out", str(out))
+    import_package(collection, out / "course.apkg")
+    cards = anki_cards(collection)
+    memory = cards["course/alpha/forward"].memory_state
+    assert memory is not None
+    assert (round(memory.stability, 4), round(memory.difficulty, 3)) == (12.3457, 6.543)
+    assert cards["course/bravo/forward"].memory_state is None  # SM-2 only: no memory state

@@ -377,7 +377,7 @@ def test_the_corrected_decks_update_the_notes_of_an_earlier_export_in_place(
     check_deck_imported(collection, parse_deck(after))
     note = notes_by_guid(collection)[note_guid("models-architectures", "encodec")]
     assert note["Term"] == "EnCodec"
-    assert note["Origin"].startswith("Corrected from the source: the codec's official name")
+    assert note["Origin"] == "Corrected from the source: the term, the definition and the details."
     assert collection.get_card(card.id).reps == 1
     forward = next(c for c in note.cards() if c.ord == 0)
     assert '<div class="origin">Corrected from the source:' in forward.answer()
@@ -412,9 +412,19 @@ def test_the_origin_field_says_an_entry_was_corrected() -> None:
         ),
     )
     assert origin_text(plain) == "copied"
-    assert origin_text(corrected) == (
-        "copied\nCorrected from the source: one thing was wrong; spelling."
-    )
+    assert origin_text(corrected) == "copied\nCorrected from the source: the term and the details."
     assert origin_text(replace(corrected, origin="")) == (
-        "Corrected from the source: one thing was wrong; spelling."
+        "Corrected from the source: the term and the details."
+    )
+    one = replace(plain, origin="", corrections=corrected.corrections[:1] * 2)
+    assert origin_text(one) == "Corrected from the source: the details."
+    three = replace(
+        corrected,
+        corrections=(
+            *corrected.corrections,
+            Correction(CorrectedField.DEFINITION, "e", "f", "wrong"),
+        ),
+    )
+    assert origin_text(three).endswith(
+        "Corrected from the source: the term, the definition and the details."
     )

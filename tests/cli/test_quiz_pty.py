@@ -188,3 +188,42 @@ def test_undo_in_two_terminals_takes_back_only_its_own_answer(home: Path) -> Non
         child.close()
         assert child.exitstatus == 0
     assert history(home) == [(f"{F}/audio-codec/forward", 2, "learn")]
+
+
+def test_the_quiz_under_fsrs_in_a_terminal(home: Path) -> None:
+    import subprocess
+
+    env = {**os.environ, "TRAINER_HOME": str(home), "TRAINER_LEARNER": "ada", "TRAINER_TZ": "UTC"}
+    switched = subprocess.run(
+        [sys.executable, "-m", "trainer", "scheduler", "use", "fsrs", "--retention", "0.9"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert switched.stdout.startswith("Switched to FSRS at desired retention 0.90")
+    child = spawn(home, "--new", "2")
+    child.expect(shown("Audio Codec"))
+    child.expect(shown("› "))
+    child.send("\r")
+    # FSRS's names for the keys, with the intervals of fsrs-rs's default parameters for a
+    # new card: Again 0.21 d and Hard 1.29 d round to 1 day, Good 2.31 d to 2 (no fuzz
+    # below 2.5 days)
+    child.expect(shown("0 again · 1d"))
+    child.expect(shown("3 hard · 1d"))
+    child.expect(shown("4 good · 2d"))
+    child.expect(shown("5 easy · "))
+    child.expect(shown("grade › "))
+    child.send("4")
+    child.expect(shown("4 good: next in 2 days"))
+    child.expect(shown("› "))
+    child.send("q")
+    child.expect(shown("session saved"))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert history(home) == [(f"{F}/audio-codec/forward", 4, "learn")]
+    with Store.open(home / "progress.db") as store:
+        state = store.card_state("ada", f"{F}/audio-codec/forward")
+    assert state.interval == 2
+    assert state.stability == pytest.approx(2.3065, abs=1e-4)  # fsrs-rs's w2

@@ -335,6 +335,16 @@ _slug = st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)
 _tag = st.from_regex(r"[a-z0-9]{1,6}([-_][a-z0-9]{1,6})?", fullmatch=True)
 
 
+_corrections = st.builds(
+    Correction,
+    field=st.sampled_from(CorrectedField),
+    was=_text,
+    now=st.one_of(st.just(""), _text),
+    reason=_line,
+    reference=st.one_of(st.just(""), _text),
+)
+
+
 @st.composite
 def decks(draw: st.DrawFn) -> Deck:
     ids = draw(st.lists(_slug, min_size=1, max_size=4, unique=True))
@@ -349,6 +359,9 @@ def decks(draw: st.DrawFn) -> Deck:
             tags=tuple(draw(st.lists(_tag, max_size=3, unique=True))),
             source=draw(st.sampled_from(Source)),
             origin=draw(st.one_of(st.just(""), _text)),
+            mask=tuple(draw(st.lists(_line, max_size=2, unique_by=str.casefold))),
+            reverse=draw(st.one_of(st.just(""), _text)),
+            corrections=tuple(draw(st.lists(_corrections, max_size=2))),
         )
         for entry_id, term in zip(ids, terms, strict=True)
     )

@@ -162,6 +162,28 @@ def test_today_leaves_out_later_answers_and_counts_the_backlog(store: Store) -> 
     assert [r.current_streak for r in later.learners] == [0, 0, 0, 0]
 
 
+def test_each_learner_shows_its_scheduler(store: Store) -> None:
+    from trainer.scheduling import SchedulerConfig
+
+    store.set_scheduler("bob", SchedulerConfig("fsrs", 0.85), None)
+    report = class_report(store.engine, today=TODAY)
+    assert [(r.learner, r.scheduler) for r in report.learners] == [
+        ("ada", "sm2"),
+        ("bob", "fsrs"),
+        ("cy", "sm2"),
+        ("dee", "sm2"),
+    ]
+    assert [r["scheduler"] for r in report_to_json(report)["learners"]] == [
+        "sm2",
+        "fsrs",
+        "sm2",
+        "sm2",
+    ]
+    from trainer.ui.classreport import schedulers_line
+
+    assert schedulers_line(report).plain == "Schedulers: SM-2: ada, cy, dee; FSRS: bob"
+
+
 def test_an_empty_store(tmp_path: Path, store_target: str | Path) -> None:
     with Store.open(store_target) as empty:
         empty.sync_decks([DeckSource(write_deck(tmp_path / "d", "alpha", ALPHA), bundled=False)])
@@ -188,6 +210,7 @@ def test_json_object(store: Store) -> None:
         "true_retention": 0.6667,
         "overdue": 0,
         "last_study_day": "2026-11-23",
+        "scheduler": "sm2",
     }
     assert list(data["learners"][0]) == list(CSV_COLUMNS)
     assert data["learners"][2]["true_retention"] is None
@@ -216,10 +239,10 @@ def test_csv_file_a_spreadsheet_opens(store: Store, tmp_path: Path) -> None:
         rows = list(csv.reader(handle))
     assert rows[0] == list(CSV_COLUMNS)
     assert rows[1:] == [
-        ["ada", "7", "3", "3", "2", "12", "0", "3", "2", "0.6667", "0", "2026-11-23"],
-        ["bob", "4", "2", "0", "4", "12", "1", "1", "1", "1.0", "1", "2026-11-02"],
-        ["cy", "0", "0", "0", "0", "12", "0", "0", "0", "", "0", ""],
-        ["dee", "6", "3", "2", "2", "12", "0", "2", "2", "1.0", "0", "2026-11-23"],
+        ["ada", "7", "3", "3", "2", "12", "0", "3", "2", "0.6667", "0", "2026-11-23", "sm2"],
+        ["bob", "4", "2", "0", "4", "12", "1", "1", "1", "1.0", "1", "2026-11-02", "sm2"],
+        ["cy", "0", "0", "0", "0", "12", "0", "0", "0", "", "0", "", "sm2"],
+        ["dee", "6", "3", "2", "2", "12", "0", "2", "2", "1.0", "0", "2026-11-23", "sm2"],
     ]
     assert data.count(b"\r\n") == 5  # the csv module's line ends, as RFC 4180 has them
     assert [p.name for p in path.parent.iterdir()] == ["class.csv"]  # no temporary left

@@ -321,18 +321,26 @@ def test_dates_and_times_come_back_aware(store: Store) -> None:
 @pytest.mark.sqlite_only
 def test_record_is_one_transaction_of_three_statements(store: Store) -> None:
     """The common case: the state is still `before` (a compare-and-set UPDATE), the log row,
-    and the upsert of its day's totals."""
+    and the upsert of its day's totals, in one committed transaction (run straight on the
+    sqlite3 connection: progress.sqlite_answer)."""
     from sqlalchemy import event
 
     answer(store, A1F, 4)  # the learner exists and is known to this store
     before = store.card_state("ada", A1F)
     statements: list[str] = []
 
-    def log(conn: object, cursor: object, statement: str, *args: object) -> None:
+    def log(statement: str) -> None:
         words = statement.split()
-        statements.append(" ".join(words[:3] if words[0] == "INSERT" else words[:2]))
+        said = " ".join(words[:3] if words[0] == "INSERT" else words[:2])
+        # SQLite traces a statement again as each of its triggers starts: one entry each.
+        if not statements or statements[-1] != said:
+            statements.append(said)
 
-    event.listen(store.engine, "before_cursor_execute", log)
+    def trace(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        dbapi_connection.set_trace_callback(log)
+
+    store.engine.dispose()  # new connections from here on, each traced
+    event.listen(store.engine, "connect", trace)
     try:
         after = sm2.review(before, Grade.GOOD, DAY + timedelta(1))
         store.record(
@@ -341,13 +349,55 @@ def test_record_is_one_transaction_of_three_statements(store: Store) -> None:
             )
         )
     finally:
-        event.remove(store.engine, "before_cursor_execute", log)
+        event.remove(store.engine, "connect", trace)
     assert statements == [
         "BEGIN IMMEDIATE",
         "UPDATE card_states",
         "INSERT INTO reviews",
         "INSERT INTO review_days",
+        "COMMIT",
     ]
+    assert store.card_state("ada", A1F) == after
+
+
+@pytest.mark.sqlite_only
+def test_the_plain_sqlite_answer_writes_what_the_general_path_writes(tmp_path: Path) -> None:
+    """The same answers through progress.sqlite_answer and through record's SQLAlchemy path
+    (rebase=False takes it) leave the same rows, byte for byte."""
+    stores = [open_with_decks(tmp_path / name, tmp_path / name / "progress.db")[0] for name in "ab"]
+    grades = [4, 2, 5, 3, 1, 4]
+    try:
+        for index, store in enumerate(stores):
+            answer(store, A1F, 4)  # the learner exists
+            for step, grade in enumerate(grades):
+                for card in (A1F, A1R):
+                    before = store.card_state("ada", card)
+                    day = DAY + timedelta(step + 1)
+                    kind = ReviewKind.LEARN if before.is_new else ReviewKind.REVIEW
+                    review = Review(
+                        "ada",
+                        card,
+                        NOW + timedelta(days=step + 1, microseconds=7),
+                        day,
+                        Grade(grade),
+                        kind,
+                        before,
+                        sm2.review(before, Grade(grade), day),
+                        answer_ms=900 + step,
+                    )
+                    store.record(review, rebase=index == 0)
+    finally:
+        for store in stores:
+            store.close()
+    tables = ("card_states", "reviews", "review_days")
+    rows = []
+    for name in "ab":
+        with sqlite3.connect(tmp_path / name / "progress.db") as conn:
+            rows.append(
+                [conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2, 3").fetchall() for t in tables]
+            )
+    assert rows[0] == rows[1]
+    assert rows[0][1][-1][3] == "2026-03-07 12:00:00.000007"  # `at`, as SQLAlchemy writes it
 
 
 def test_a_store_locked_too_long_is_one_line(

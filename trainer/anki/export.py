@@ -27,9 +27,9 @@ What Anki relies on, and what this module fixes for it:
   replaced by `____` (`trainer.decks.cards.reverse_prompt`), the same prompt the terminal
   quiz asks.
 - A corrected entry says so on the back of both cards, in a quiet line under the rest:
-  the `Origin` field carries "Corrected from the source: <reasons>." after any origin
-  note (`origin_text`). Only template text changed for it, never a field or template
-  name, so Anki updates the note type and the notes in place.
+  the `Origin` field carries "Corrected from the source: the term and the details." (what
+  was corrected) after any origin note (`origin_text`). Only template text changed for
+  it, never a field or template name, so Anki updates the note type and notes in place.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ from trainer.anki.mapping import (
 )
 from trainer.decks.cards import reverse_prompt
 from trainer.errors import ExportError
-from trainer.model import Deck, Entry
+from trainer.model import CorrectedField, Deck, Entry
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -252,12 +252,15 @@ def _note_fields(entry: Entry, deck_field: str) -> list[str]:
 
 
 def origin_text(entry: Entry) -> str:
-    """The Origin field: the entry's origin note, then "Corrected from the source: ..."
-    with the reason of each correction, for an entry whose text differs from its source."""
+    """The Origin field: the entry's origin note, then for an entry whose text differs from
+    its source one short line naming what was corrected ("Corrected from the source: the
+    term and the details."); `trainer deck show` lists each change with its reason."""
     parts = [entry.origin] if entry.origin else []
     if entry.corrections:
-        reasons = "; ".join(correction.reason for correction in entry.corrections)
-        parts.append(f"Corrected from the source: {reasons}.")
+        changed = {correction.field for correction in entry.corrections}
+        names = [f"the {field.value}" for field in CorrectedField if field in changed]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        parts.append(f"Corrected from the source: {listed}.")
     return "\n".join(parts)
 
 

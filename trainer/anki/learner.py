@@ -34,8 +34,16 @@ class LearnerProgress:
 
 
 def _state(row: Sequence[Any]) -> CardState:
-    n, ef, interval, due, lapses = row
-    return CardState(n=n, ef=ef, interval=interval, due=to_date(due), lapses=lapses)
+    n, ef, interval, due, lapses, stability, difficulty = row
+    return CardState(
+        n=n,
+        ef=ef,
+        interval=interval,
+        due=to_date(due),
+        lapses=lapses,
+        stability=stability,
+        difficulty=difficulty,
+    )
 
 
 def epoch_ms_sql(dialect: str, column: str = "at") -> str:
@@ -63,14 +71,14 @@ def read_progress(reader: Reader, learner: str, decks: Sequence[str]) -> Learner
     cards: dict[str, CardProgress] = {}
     # Every row of the learner, filtered here by the card id's deck prefix: cheaper than
     # a join with cards for a million rows.
-    for card_id, n, ef, interval, due, lapses, suspended, buried, leech in reader.rows(
-        "SELECT card_id, n, ef, interval, due, lapses, suspended, buried_until, leech"
-        " FROM card_states WHERE learner_id = :learner_id",
+    for card_id, *state, suspended, buried, leech in reader.rows(
+        "SELECT card_id, n, ef, interval, due, lapses, stability, difficulty, suspended,"
+        " buried_until, leech FROM card_states WHERE learner_id = :learner_id",
         params,
     ):
         if card_id.startswith(prefixes):
             cards[card_id] = CardProgress(
-                state=_state((n, ef, interval, due, lapses)),
+                state=_state(state),
                 suspended=bool(suspended),
                 buried_until=to_date(buried),
                 leech=bool(leech),

@@ -105,13 +105,15 @@ class AnkiScheduling:
 
 
 def memory_data(state: CardState) -> str:
-    """The card's `data` JSON: its FSRS memory state when it has one, else empty."""
-    stability = getattr(state, "stability", None)
-    difficulty = getattr(state, "difficulty", None)
-    if stability is None or difficulty is None:
+    """The card's `data` JSON: its FSRS memory state when it has one, else empty.
+
+    Stability in days and difficulty 1-10, as Anki keeps them (rounded as Anki rounds
+    them, to 4 and 3 places).
+    """
+    if state.stability is None or state.difficulty is None:
         return ""
     return json.dumps(
-        {"s": round(float(stability), 4), "d": round(float(difficulty), 3)},
+        {"s": round(state.stability, 4), "d": round(state.difficulty, 3)},
         separators=(",", ":"),
     )
 

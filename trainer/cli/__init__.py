@@ -98,6 +98,12 @@ def _register() -> None:
 
     cli.add_command(classes.class_)
 
+    from trainer.cli import scheduling
+
+    cli.add_command(scheduling.scheduler)
+    cli.add_command(scheduling.optimize)
+    cli.add_command(scheduling.simulate)
+
 
 _register()
 

@@ -20,8 +20,10 @@ def echo_json(value: object) -> None:
     click.echo(json.dumps(value, indent=2, ensure_ascii=False))
 
 
-def print_rich(renderable: RenderableType) -> None:
-    """Print a rich screen; text is never highlighted (numbers in definitions stay plain)."""
+def print_rich(renderable: RenderableType, *, soft_wrap: bool = False) -> None:
+    """Print a rich screen; text is never highlighted (numbers in definitions stay plain).
+
+    `soft_wrap`: long lines are not cut at the terminal's width (a line to copy whole)."""
     from rich.console import Console
 
-    Console(highlight=False).print(renderable)
+    Console(highlight=False).print(renderable, soft_wrap=soft_wrap)

@@ -276,7 +276,12 @@ class _Quiz:
         )
         suggested = match.suggested_grade if match is not None else None
         self.console.print(
-            ui.grade_prompt(self.session.preview(), width=self.console.width, suggested=suggested)
+            ui.grade_prompt(
+                self.session.preview(),
+                width=self.console.width,
+                suggested=suggested,
+                labels=ui.grade_labels(self.session.scheduler.name),
+            )
         )
         while True:
             key = self.keys.key("grade › ")
@@ -296,16 +301,16 @@ class _Quiz:
         with _signals_deferred():
             review = self.session.answer(grade, now=self.app.now(), answer_ms=answer_ms)
         scheduler = self.session.scheduler
+        label = f"{int(grade)} {ui.grade_labels(scheduler.name)[grade]}"
+        next_in = f"next in {ui.plural(review.after.interval, 'day')} ({review.after.due})"
         if scheduler.in_redrill(grade):
-            self.say(f"{int(grade)} {ui.GRADE_LABEL[grade]}: back in today's re-drill", "dim")
+            self.say(f"{label}: back in today's re-drill", "dim")
         elif review.kind.value == "redrill":
-            self.say(f"{int(grade)} {ui.GRADE_LABEL[grade]}: done for today", "dim")
+            # SM-2 leaves the schedule as it was; FSRS moves it with the memory state
+            moved = review.after != review.before
+            self.say(f"{label}: done for today" + (f", {next_in}" if moved else ""), "dim")
         else:
-            self.say(
-                f"{int(grade)} {ui.GRADE_LABEL[grade]}: next in "
-                f"{ui.plural(review.after.interval, 'day')} ({review.after.due})",
-                "dim",
-            )
+            self.say(f"{label}: {next_in}", "dim")
         if scheduler.is_leech_lapse(review.before.lapses, review.after.lapses):
             self.hint(
                 f"Leech: {review.after.lapses} lapses. Consider rewording this card, "
@@ -332,7 +337,7 @@ class _Quiz:
         if key == "q":
             raise _Quit()
         if key == "?":
-            self.console.print(ui.help_panel())
+            self.console.print(ui.help_panel(self.session.scheduler.name))
             return False
         if key == "e":
             from trainer.decks.cards import forward_back
@@ -455,7 +460,7 @@ def quiz(
         limits=limits,
         directions=_directions(direction),
         rng=random.Random(seed),
-        scheduler=store.scheduler,
+        scheduler=store.use_learner_scheduler(learner),
     )
     console = Console(highlight=False)
     if session.finished:

@@ -43,6 +43,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from trainer.errors import ExportError
 from trainer.progress.readers import EngineReader
+from trainer.progress.schedulers import scheduler_names
 from trainer.progress.stats import LEARNED_REPS, MATURE_INTERVAL, Share, deck_slugs, streak_of
 from trainer.progress.store import CardRow, CardStateRow, LearnerRow, ReviewRow
 
@@ -68,6 +69,7 @@ class LearnerReport:
     )  # answers of kind review in the period, passed = graded 3+
     overdue: int = 0
     last_day: date | None = None
+    scheduler: str = "sm2"  # the learner's choice (trainer scheduler): "sm2" | "fsrs"
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,7 @@ def _report(
     live_cards = select(C.id).where(C.deck_slug.in_(slugs), C.retired == false())
     cards = conn.execute(select(func.count()).select_from(live_cards.subquery())).scalar_one()
     names = dict(conn.execute(select(LearnerRow.id, LearnerRow.name)).all())
+    schedulers = scheduler_names(EngineReader(conn))
 
     in_period: list[ColumnElement[bool]] = [R.day <= today, R.card_id.in_(deck_cards)]
     if since is not None:
@@ -206,6 +209,7 @@ def _report(
                 retention=Share(sum(d[2] for d in period), sum(d[3] for d in period)),
                 overdue=overdue,
                 last_day=history[-1][0] if history else None,
+                scheduler=schedulers.get(lid, "sm2"),
             )
         )
     rows.sort(key=lambda row: row.learner)
@@ -315,6 +319,7 @@ CSV_COLUMNS = (
     "true_retention",
     "overdue",
     "last_study_day",
+    "scheduler",
 )
 
 
@@ -337,6 +342,7 @@ def learner_record(row: LearnerReport, cards: int) -> dict[str, Any]:
         "true_retention": _ratio(row.retention.share),
         "overdue": row.overdue,
         "last_study_day": row.last_day.isoformat() if row.last_day else None,
+        "scheduler": row.scheduler,
     }
 
 

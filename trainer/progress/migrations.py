@@ -436,6 +436,24 @@ def _fsrs(conn: Connection) -> None:
     md.tables["learner_schedulers"].create(conn)
 
 
+def _fsrs_queue_index(conn: Connection) -> None:
+    """0010: the queue's covering index (0007) also holds the FSRS memory state.
+
+    Today's queue reads each due card's whole state, stability and difficulty included
+    since 0009; without them in ix_card_states_queue SQLite would read a table row per
+    due card. Rebuilt with the two columns last (the same partial WHERE as 0007).
+    """
+    conn.execute(text("DROP INDEX ix_card_states_queue"))
+    conn.execute(
+        text(
+            "CREATE INDEX ix_card_states_queue ON card_states"
+            ' (learner_id, due, buried_until, card_id, n, ef, "interval", lapses, suspended,'
+            " stability, difficulty)"
+            " WHERE due IS NOT NULL AND NOT suspended"
+        )
+    )
+
+
 #: The steps of the migrations named in trainer.progress.schema.MIGRATION_NAMES, in the same order.
 #: Never rename or reorder; only append (a name there, its step here).
 STEPS: list[Callable[[Connection], None]] = [
@@ -448,6 +466,7 @@ STEPS: list[Callable[[Connection], None]] = [
     _queue_index,  # 0007_queue_index
     _stats_card_indexes,  # 0008_stats_indexes
     _fsrs,  # 0009_fsrs
+    _fsrs_queue_index,  # 0010_fsrs_queue_index
 ]
 
 #: Every migration, in the order it runs.

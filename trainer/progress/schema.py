@@ -20,4 +20,5 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0007_queue_index",
     "0008_stats_indexes",
     "0009_fsrs",
+    "0010_fsrs_queue_index",
 )

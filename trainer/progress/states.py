@@ -16,7 +16,7 @@ from trainer.model import CardState
 from trainer.progress.readers import to_date
 
 #: The CardState fields that are columns of card_states (and of reviews, twice), in order.
-STATE_FIELDS: tuple[str, ...] = ("n", "ef", "interval", "due", "lapses")
+STATE_FIELDS: tuple[str, ...] = ("n", "ef", "interval", "due", "lapses", "stability", "difficulty")
 BEFORE, AFTER = "_before", "_after"  # the review log's column suffixes
 
 

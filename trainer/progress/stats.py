@@ -62,7 +62,9 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Any
 
 from trainer.errors import UnknownDeckError
+from trainer.progress.fsrs_stats import FSRSStats, fsrs_stats, fsrs_to_json
 from trainer.progress.readers import Reader, in_params, learner_id, one, scalar, to_date
+from trainer.progress.schedulers import read_config
 from trainer.progress.streaks import Streak, streak_of, study_days, study_streak
 
 MATURE_INTERVAL = 21  # days: Anki's line between young and mature cards
@@ -229,6 +231,7 @@ class Stats:
     time: TimeStats
     calendar_days: int = CALENDAR_DAYS
     timezone: str = "UTC"
+    fsrs: FSRSStats | None = None  # a learner on FSRS: trainer.progress.fsrs_stats
 
     @property
     def empty(self) -> bool:
@@ -333,6 +336,13 @@ def compute_stats(
         hardest=_hardest(reader, scope),
         time=per_day.time,
         timezone=str(tz),
+        fsrs=fsrs_stats(
+            reader,
+            read_config(reader, learner_id),
+            scope.states.sql,
+            scope.states.params,
+            today,
+        ),
     )
 
 
@@ -791,6 +801,7 @@ def stats_to_json(stats: Stats) -> dict[str, Any]:
             "seconds": _seconds(stats.time.seconds),
             "average_seconds": _seconds(stats.time.average_seconds),
         },
+        "fsrs": fsrs_to_json(stats.fsrs),
     }
 
 

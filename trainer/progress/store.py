@@ -41,6 +41,7 @@ another session has changed since (see its docstring), so no answer is lost.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
@@ -76,6 +77,7 @@ from sqlalchemy import (
     insert,
     inspect,
     make_url,
+    or_,
     select,
     text,
     true,
@@ -102,8 +104,8 @@ from trainer.model import (
     StudyCard,
     TimedAnswer,
 )
-from trainer.progress import migrations, queue, reviewdays
-from trainer.progress.readers import EngineReader, Params, Reader, SQLiteReader
+from trainer.progress import migrations, queue, reviewdays, schedulers, sqlite_answer
+from trainer.progress.readers import EngineReader, Params, Reader, SQLiteReader, to_date
 from trainer.progress.states import (
     AFTER,
     BEFORE,
@@ -112,7 +114,8 @@ from trainer.progress.states import (
     state_of,
     state_values,
 )
-from trainer.scheduling import DEFAULT, Scheduler, is_leech, scheduler_for
+from trainer.progress.stats import deck_slugs
+from trainer.scheduling import DEFAULT, Scheduler, SchedulerConfig, is_leech, scheduler_for
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -243,10 +246,10 @@ class CardStateRow(Base):
         # migrations, not from these classes.
         Index("ix_card_states_learner_redrill", "learner_id", "redrill_day"),
         # 0007: partial, WHERE due IS NOT NULL AND NOT suspended (progress.queue's due query).
-        Index(
+        Index(  # 0010: with the FSRS memory state
             "ix_card_states_queue",
             *("learner_id", "due", "buried_until", "card_id", "n", "ef", "interval"),
-            *("lapses", "suspended"),
+            *("lapses", "suspended", "stability", "difficulty"),
         ),
     )
 
@@ -499,6 +502,12 @@ def _schema_usable(conn: Connection) -> bool:
     return conn.exec_driver_sql("SELECT current_schema()").scalar() is not None
 
 
+def _message(error: exc.DBAPIError | sqlite3.Error) -> str:
+    """The database's own message (SQLAlchemy wraps the driver's error)."""
+    orig = getattr(error, "orig", None)
+    return str(orig) if orig is not None else str(error)
+
+
 def _card(row: Any) -> Card:
     return Card(
         id=row.id,
@@ -586,27 +595,40 @@ def _state_values(review: Review, scheduler: Scheduler) -> dict[str, Any]:
     return values
 
 
-def _insert_many(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """INSERT many rows (all with the same keys). On SQLite through the driver's
-    executemany, each value converted once by its column type's bind processor: the same
-    stored values as `conn.execute(insert(table), rows)`, without SQLAlchemy's work per
-    row (a million imported answers)."""
+def _insert_many(
+    conn: Connection, table: Table, names: Sequence[str], rows: list[tuple[Any, ...]]
+) -> None:
+    """INSERT many rows of values for the columns `names`.
+
+    On SQLite through the driver's executemany, each value converted by its column's
+    dialect bind processor (dates and times: the text `conn.execute(insert(...))` stores),
+    each distinct date once: a million imported answers without SQLAlchemy's work per row.
+    """
     if not rows:
         return
-    if conn.dialect.name != "sqlite":
-        conn.execute(insert(table), rows)
-        return
-    names = list(rows[0])
     dialect = conn.dialect
-    processors = [
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
-    ]
-    columns = ", ".join(names)
-    sql = f"INSERT INTO {table.name} ({columns}) VALUES ({', '.join('?' * len(names))})"
-    pairs = list(zip(names, processors, strict=True))
+    if dialect.name != "sqlite":
+        conn.execute(insert(table), [dict(zip(names, row, strict=True)) for row in rows])
+        return
+    converters: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, name in enumerate(names):
+        column_type = table.c[name].type
+        processor = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is None:
+            continue
+        convert: Callable[[Any], Any] = processor
+        if isinstance(column_type, Date):
+            convert = functools.lru_cache(maxsize=4096)(processor)
+        converters.append((index, convert))
+    values: list[tuple[Any, ...]] = []
+    for row in rows:
+        converted = list(row)
+        for index, to_db in converters:
+            converted[index] = to_db(converted[index])
+        values.append(tuple(converted))
+    placeholders = ", ".join("?" * len(names))
     conn.exec_driver_sql(
-        sql,
-        [tuple(p(row[n]) if p is not None else row[n] for n, p in pairs) for row in rows],
+        f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({placeholders})", values
     )
 
 
@@ -785,9 +807,9 @@ class Store:
                 ) from None
             raise self._corrupt(error) from None
 
-    def _corrupt(self, error: exc.DatabaseError) -> StoreError:
+    def _corrupt(self, error: exc.DatabaseError | sqlite3.DatabaseError) -> StoreError:
         """The one message for a store SQLite cannot read, whenever that shows."""
-        message = str(error.orig) if error.orig is not None else str(error)
+        message = _message(error)
         return StoreError(
             f"{self.where} is corrupt ({message}); restore it from a backup "
             "or pass another file with --db"
@@ -820,8 +842,8 @@ class Store:
         """Database failures in use (locked too long, disk full, corrupt page) as StoreError."""
         try:
             yield
-        except exc.OperationalError as error:
-            message = str(error.orig) if error.orig is not None else str(error)
+        except (exc.OperationalError, sqlite3.OperationalError) as error:
+            message = _message(error)
             if "locked" in message or "busy" in message or "lock timeout" in message:
                 raise StoreError(
                     f"{self.where} is busy: another trainer has held it for more than "
@@ -835,6 +857,8 @@ class Store:
                     f"the class store {self.where} refused: {message} (a learner changes only "
                     "their own progress; decks and the schema are the instructor's)"
                 ) from None
+            raise self._corrupt(error) from None
+        except sqlite3.DatabaseError as error:  # from progress.sqlite_answer
             raise self._corrupt(error) from None
 
     # -- locks (PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers) -------------
@@ -944,6 +968,10 @@ class Store:
         `rebase=False` stores the review exactly as given, whatever the card's state
         (for building a made-up history, as the statistics tests do).
         """
+        if rebase and self.engine.dialect.name == "sqlite":
+            saved = self._record_sqlite(review)
+            if saved is not None:
+                return saved
         with self._write() as conn:
             lid = self._learner_id(conn, review.learner, create=True)
             assert lid is not None
@@ -988,6 +1016,31 @@ class Store:
             conn.execute(ADD_REVIEW_DAY, _review_day_values(lid, review))
         self._learner_ids[review.learner] = lid
         return replace(review, id=review_id)
+
+    def _record_sqlite(self, review: Review) -> Review | None:
+        """`record`'s usual case on SQLite, on the sqlite3 connection (progress.sqlite_answer);
+        None (nothing written) when it needs the general path: a learner not seen yet in
+        this process, or a card whose state changed since the session read it."""
+        lid = self._learner_ids.get(review.learner)
+        if lid is None:
+            return None
+        with self._errors():
+            raw = self.engine.raw_connection()
+            try:
+                driver = raw.driver_connection
+                assert isinstance(driver, sqlite3.Connection)
+                review_id = sqlite_answer.record(
+                    driver,
+                    learner_id=lid,
+                    card_id=review.card_id,
+                    before=review.before,
+                    state=_state_values(review, self.scheduler),
+                    log=_review_values(lid, review),
+                    day_totals=_review_day_values(lid, review),
+                )
+            finally:
+                raw.close()
+        return None if review_id is None else replace(review, id=review_id)
 
     def _rebase(self, conn: Connection, lid: int, review: Review, current: CardState) -> Review:
         """The answer on the card's `current` state (another session answered it meanwhile):
@@ -1116,6 +1169,204 @@ class Store:
             raise UndoError(f"another session of this learner answered {term or card_id!r} since")
         return last
 
+    # -- the learner's scheduler (trainer.progress.scheduler) ----------------------------
+
+    def scheduler_config(self, learner: str) -> SchedulerConfig:
+        """The learner's stored scheduler and settings (SM-2 when none are stored)."""
+        with self._read() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return DEFAULT
+            row = conn.execute(text(schedulers.CONFIG_SQL), {"learner_id": lid}).first()
+            return schedulers.config_of(row)
+
+    def use_learner_scheduler(self, learner: str) -> Scheduler:
+        """Make the learner's chosen scheduler this store's (record, undo and rebase use
+        it) and return it. FSRS without its extra raises FSRSUnavailableError."""
+        self.scheduler = scheduler_for(self.scheduler_config(learner))
+        return self.scheduler
+
+    def log_rows(self, learner: str) -> tuple[list[tuple[str, int, int]], int]:
+        """The learner's log as (card id, study day ordinal, grade) in log order, and the
+        id of its last row (0: none), for `set_scheduler(..., log_upto=)`."""
+        with self._read() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return [], 0
+            result = conn.exec_driver_sql(
+                "SELECT id, card_id, day, grade FROM reviews WHERE learner_id = "
+                + ("?" if conn.dialect.name == "sqlite" else "%(lid)s")
+                + " ORDER BY id",
+                (lid,) if conn.dialect.name == "sqlite" else {"lid": lid},
+            )
+            ordinals: dict[Any, int] = {}
+            rows = []
+            last = 0
+            for review_id, card_id, day, grade in result:
+                ordinal = ordinals.get(day)
+                if ordinal is None:
+                    value = to_date(day)
+                    assert value is not None
+                    ordinal = ordinals[day] = value.toordinal()
+                rows.append((card_id, ordinal, grade))
+                last = review_id
+            return rows, last
+
+    def card_states(self, learner: str) -> dict[str, CardState]:
+        """Every state row of the learner (suspended and retired cards too)."""
+        with self._read() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return {}
+            rows = conn.execute(
+                select(STATES.c.card_id, *STATE_COLUMNS).where(STATES.c.learner_id == lid)
+            )
+            return {card_id: state_of(values) for card_id, *values in rows}
+
+    def active_states(self, learner: str, decks: Sequence[str] = ()) -> dict[str, CardState]:
+        """The learner's states of cards that are studied now: in the decks (every active
+        deck when none are given), not retired, not suspended."""
+        with self._read() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return {}
+            rows = conn.execute(
+                select(STATES.c.card_id, *STATE_COLUMNS)
+                .join(CARDS, CARDS.c.id == STATES.c.card_id)
+                .where(
+                    STATES.c.learner_id == lid,
+                    STATES.c.suspended == false(),
+                    CARDS.c.retired == false(),
+                    CARDS.c.deck_slug.in_(self._deck_choice(conn, decks)),
+                )
+            )
+            return {card_id: state_of(values) for card_id, *values in rows}
+
+    def new_card_count(self, learner: str, decks: Sequence[str] = ()) -> int:
+        """Cards of the decks (active ones when none are given) the learner never graded
+        and did not suspend, retired ones left out: what new-card limits draw from."""
+        with self._read() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            slugs = self._deck_choice(conn, decks)
+            cards = (
+                select(func.count())
+                .select_from(CARDS)
+                .where(CARDS.c.deck_slug.in_(slugs), CARDS.c.retired == false())
+            )
+            total = int(conn.execute(cards).scalar_one())
+            if lid is None:
+                return total
+            seen = conn.execute(
+                select(func.count())
+                .select_from(STATES)
+                .join(CARDS, CARDS.c.id == STATES.c.card_id)
+                .where(
+                    STATES.c.learner_id == lid,
+                    CARDS.c.deck_slug.in_(slugs),
+                    CARDS.c.retired == false(),
+                    or_(STATES.c.due.is_not(None), STATES.c.suspended == true()),
+                )
+            ).scalar_one()
+            return total - int(seen)
+
+    @staticmethod
+    def _deck_choice(conn: Connection, decks: Sequence[str]) -> list[str]:
+        return deck_slugs(_queue_reader(conn), decks)
+
+    def answer_shares(self, learner: str) -> list[tuple[str, int, int, float]]:
+        """(kind, grade, answers, mean answer ms) over the learner's whole log."""
+        with self._read() as conn:
+            lid = self._learner_id(conn, learner, create=False)
+            if lid is None:
+                return []
+            rows = conn.execute(
+                select(
+                    REVIEWS.c.kind,
+                    REVIEWS.c.grade,
+                    func.count(),
+                    func.avg(REVIEWS.c.answer_ms),
+                )
+                .where(REVIEWS.c.learner_id == lid)
+                .group_by(REVIEWS.c.kind, REVIEWS.c.grade)
+            )
+            return [(str(k), int(g), int(n), float(ms or 0)) for k, g, n, ms in rows]
+
+    def replayed_states(
+        self, learner: str, scheduler: Scheduler
+    ) -> tuple[dict[str, CardState], int, int]:
+        """Each card's state after its whole log replayed through `scheduler` from a new
+        state (the day's first answer schedules, later ones that day are re-drills, as
+        `_replay` and `record` read the log), the log rows read and the last one's id."""
+        rows, upto = self.log_rows(learner)
+        states: dict[str, CardState] = {}
+        scheduled: dict[str, int] = {}
+        grades = list(Grade)
+        for card_id, day, grade in rows:
+            state = states.get(card_id, CardState())
+            if scheduled.get(card_id) == day:
+                kind = ReviewKind.REDRILL
+            else:
+                kind = ReviewKind.LEARN if state.is_new else ReviewKind.REVIEW
+                scheduled[card_id] = day
+            states[card_id] = scheduler.review(
+                state, grades[grade], day=date.fromordinal(day), kind=kind, card_id=card_id
+            )
+        return states, len(rows), upto
+
+    def set_scheduler(
+        self,
+        learner: str,
+        config: SchedulerConfig,
+        states: dict[str, CardState] | None,
+        *,
+        log_upto: int | None = None,
+    ) -> None:
+        """Store the learner's scheduler settings and (unless None) these card states, in
+        one transaction under the learner's lock.
+
+        Only the scheduling columns of existing state rows change (re-drill days, burying,
+        suspension and leech tags stay). With `log_upto`, refuses (StoreError, nothing
+        changed) if the learner's log has grown past that review id since the states
+        were computed: an answer given meanwhile would be overwritten.
+        """
+        with self._write() as conn:
+            lid = self._learner_id(conn, learner, create=True)
+            assert lid is not None
+            self._lock_learner(conn, lid)
+            if log_upto is not None:
+                last = conn.execute(
+                    select(func.coalesce(func.max(REVIEWS.c.id), 0)).where(
+                        REVIEWS.c.learner_id == lid
+                    )
+                ).scalar_one()
+                if int(last) != log_upto:
+                    raise StoreError(
+                        "answers were logged while the card states were being computed;"
+                        " nothing changed: run the command again"
+                    )
+            conn.execute(text(schedulers.DELETE_SQL), {"learner_id": lid})
+            conn.execute(text(schedulers.INSERT_SQL), schedulers.row_values(lid, config))
+            if states:
+                statement = (
+                    update(STATES)
+                    .where(
+                        STATES.c.learner_id == bindparam("lid"),
+                        STATES.c.card_id == bindparam("cid"),
+                    )
+                    .values({name: bindparam("v_" + name) for name in STATE_FIELDS})
+                )
+                batch = [
+                    {
+                        "lid": lid,
+                        "cid": card_id,
+                        **{"v_" + k: v for k, v in state_values(state).items()},
+                    }
+                    for card_id, state in states.items()
+                ]
+                for start in range(0, len(batch), 5000):
+                    conn.execute(statement, batch[start : start + 5000])
+        self._learner_ids[learner] = lid
+
     def history(self, learner: str, card_id: str) -> list[Review]:
         """The learner's logged answers to a card, oldest first."""
         with self._read() as conn:
@@ -1239,7 +1490,10 @@ class Store:
                     delete(REVIEWS).where(REVIEWS.c.learner_id == lid, REVIEWS.c.card_id.in_(chunk))
                 )
             replayed.sort(key=lambda r: r.at)
-            _insert_many(conn, REVIEWS, [_review_values(lid, r) for r in replayed])
+            logged_rows = [_review_values(lid, r) for r in replayed]
+            if logged_rows:
+                names = tuple(logged_rows[0])
+                _insert_many(conn, REVIEWS, names, [tuple(row.values()) for row in logged_rows])
             updates = [
                 {"b_card_id": card_id, **values}
                 for card_id, values in finals.items()
@@ -1263,7 +1517,9 @@ class Store:
                 for card_id, values in finals.items()
                 if card_id not in current
             ]
-            _insert_many(conn, STATES, inserts)
+            if inserts:
+                names = tuple(inserts[0])
+                _insert_many(conn, STATES, names, [tuple(row.values()) for row in inserts])
             conn.execute(text(reviewdays.DELETE_LEARNER_SQL), {"learner_id": lid})
             reviewdays.backfill_review_days(conn, lid)
         self._learner_ids[learner] = lid

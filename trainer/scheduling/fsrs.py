@@ -50,9 +50,9 @@ from trainer.scheduling.base import MAX_INTERVAL
 
 NAME = "fsrs"
 DEFAULT_RETENTION = 0.90
-# The desired retentions we accept: Anki's deck options allow 0.70-0.99 but warn
-# outside 0.80-0.95; above 0.97 the workload explodes (FSRS manual) and below 0.70
-# recall is too poor to keep cards in a study routine.
+# The desired retentions we accept: what Anki's deck options do not mark as dangerous
+# (ts/routes/deck-options/FsrsOptions.svelte, getRetentionWarningClass: "alert-danger"
+# below 0.7 or above 0.97, a warning outside 0.80-0.95; its slider goes to 0.99).
 RETENTION_MIN = 0.70
 RETENTION_MAX = 0.97
 # Parameter counts Anki accepts (ts/routes/deck-options/ParamsInput.svelte:

@@ -69,33 +69,40 @@ class Fit:
     reviews: int  # answers in the log used (cards with at least one later-day answer)
     items: int  # answers predicted from earlier ones (FSRS's training items)
     parameters: tuple[float, ...]
-    evaluation: Evaluation
+    evaluation: Evaluation | None
 
 
-def fit(log: ReviewLog) -> Fit:
+def fit(log: ReviewLog, *, parameters: Sequence[float] | None = None, evaluate: bool = True) -> Fit:
     """Fit FSRS to `log` and evaluate FSRS, default FSRS and SM-2 on a time split.
 
+    With `parameters` (say, from Anki), nothing is fitted: those are evaluated as
+    "fsrs" on the same later part. `evaluate=False` only fits (for the simulator).
     Raises NotEnoughReviewsError when the log gives fewer than MIN_ITEMS items.
     """
     if len(log) < MIN_ITEMS:
+        what = "evaluate FSRS parameters" if parameters is not None else "fit FSRS"
         raise NotEnoughReviewsError(
-            f"too few reviews to fit FSRS: {len(log)} answers to cards seen on an earlier day,"
+            f"too few reviews to {what}: {len(log)} answers to cards seen on an earlier day,"
             f" {MIN_ITEMS} needed; the current parameters are kept"
         )
-    split = min(max(8, int(len(log) * TRAIN_SHARE)), len(log) - 1)
-    items = log.items()
-    numbers = log.card_numbers()
-    early = compute_parameters(items[:split], numbers[:split])
-    test = TestSet.of(log, split)
-    evaluation = Evaluation(
-        fsrs=test.measure(predict_fsrs(test, early)),
-        fsrs_default=test.measure(predict_fsrs(test, default_parameters())),
-        sm2=test.measure(test.sm2_predictions()),
-        train_items=split,
-        test_items=len(log) - split,
-    )
-    parameters = compute_parameters(items, numbers)
-    return Fit(reviews=log.reviews, items=len(log), parameters=parameters, evaluation=evaluation)
+    items = log.items() if parameters is None else []
+    numbers = log.card_numbers() if parameters is None else []
+    evaluation = None
+    if evaluate:
+        split = min(max(8, int(len(log) * TRAIN_SHARE)), len(log) - 1)
+        early = (
+            compute_parameters(items[:split], numbers[:split]) if parameters is None else parameters
+        )
+        test = TestSet.of(log, split)
+        evaluation = Evaluation(
+            fsrs=test.measure(predict_fsrs(test, early)),
+            fsrs_default=test.measure(predict_fsrs(test, default_parameters())),
+            sm2=test.measure(test.sm2_predictions()),
+            train_items=split,
+            test_items=len(log) - split,
+        )
+    fitted = tuple(parameters) if parameters is not None else compute_parameters(items, numbers)
+    return Fit(reviews=log.reviews, items=len(log), parameters=fitted, evaluation=evaluation)
 
 
 def compute_parameters(items: list[Any], card_numbers: list[int]) -> tuple[float, ...]:

@@ -23,6 +23,9 @@ BAR_WIDTH = 30
 NAME_WIDTH = 16
 
 
+SCHEDULER_LABELS = {"sm2": "SM-2", "fsrs": "FSRS"}
+
+
 def _panel(body: RenderableType, title: str) -> Panel:
     return Panel(body, title=title, title_align="left", box=box.ROUNDED, padding=(0, 1))
 
@@ -195,11 +198,28 @@ def hardest_panel(report: ClassReport) -> Panel:
     return _panel(Group(*parts), "Hardest entries")
 
 
+def schedulers_line(report: ClassReport) -> Text:
+    """Which learners use which scheduler (the table has no room for another column)."""
+    text = Text("Schedulers: ")
+    groups = [
+        (label, [row.learner for row in report.learners if row.scheduler == name])
+        for name, label in SCHEDULER_LABELS.items()
+    ]
+    shown = [(label, names) for label, names in groups if names]
+    for i, (label, names) in enumerate(shown):
+        text.append(f"{label}: ", style="bold")
+        text.append(", ".join(names))  # learner names as plain text, never markup
+        if i < len(shown) - 1:
+            text.append("; ")
+    return text
+
+
 def report_view(report: ClassReport) -> RenderableType:
     """The whole report (the caller prints EMPTY_MESSAGE when `report.empty`)."""
     return Group(
         header(report),
         learners_table(report),
+        schedulers_line(report),
         seen_panel(report),
         retention_panel(report),
         hardest_panel(report),

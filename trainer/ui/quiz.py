@@ -36,6 +36,28 @@ GRADE_LABEL = {
     Grade.PERFECT: "easy",
 }
 
+# Under FSRS the same keys name its four ratings, as the FSRS authors mapped SuperMemo's
+# grades (trainer.scheduling.fsrs.rating_of): 0-2 Again, 3 Hard, 4 Good, 5 Easy.
+FSRS_GRADE_LABEL = {
+    Grade.BLACKOUT: "again",
+    Grade.INCORRECT_REMEMBERED: "again",
+    Grade.INCORRECT_EASY: "again",
+    Grade.HARD: "hard",
+    Grade.GOOD: "good",
+    Grade.PERFECT: "easy",
+}
+FSRS_NOTE = (
+    "FSRS: 0-2 are Again (forgotten), 3 Hard, 4 Good, 5 Easy; the interval of each "
+    "follows your memory state and desired retention. Below 4 the card comes back in "
+    "today's re-drill until you grade it 4 or 5; those answers update the memory state too."
+)
+
+
+def grade_labels(scheduler: str) -> dict[Grade, str]:
+    """The grade names of the prompt for a scheduler ("sm2" or "fsrs")."""
+    return FSRS_GRADE_LABEL if scheduler == "fsrs" else GRADE_LABEL
+
+
 GRADE_MEANING = {
     Grade.BLACKOUT: "complete blackout",
     Grade.INCORRECT_REMEMBERED: "incorrect, but remembered on seeing the answer",
@@ -172,11 +194,16 @@ def back_panel(
 
 
 def grade_prompt(
-    preview: dict[Grade, int] | None, *, width: int = 80, suggested: Grade | None = None
+    preview: dict[Grade, int] | None,
+    *,
+    width: int = 80,
+    suggested: Grade | None = None,
+    labels: dict[Grade, str] = GRADE_LABEL,
 ) -> RenderableType:
     """The six grades with their meaning and the next interval each would give.
 
-    `preview` is None in the re-drill, where grades change no interval.
+    `preview` is None in the re-drill under SM-2, where grades change no interval.
+    `labels` names the grades (`grade_labels(scheduler)`).
     """
     columns = 3 if width >= 62 else 2
     grid = Table.grid(padding=(0, 2))
@@ -186,7 +213,7 @@ def grade_prompt(
     for grade in Grade:
         cell = Text()
         cell.append(str(int(grade)), style="bold")
-        cell.append(f" {GRADE_LABEL[grade]}")
+        cell.append(f" {labels[grade]}")
         if preview is not None:
             cell.append(f" · {format_interval(preview[grade])}", style="cyan")
         if grade == suggested:
@@ -210,14 +237,15 @@ def grade_prompt(
     return Group(*lines)
 
 
-def help_panel() -> Panel:
-    """The keys and the grades."""
+def help_panel(scheduler: str = "sm2") -> Panel:
+    """The keys and the grades (as the learner's scheduler reads them)."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     table.add_row("Enter", "show the answer (in --typed mode: check what you typed)")
+    labels = grade_labels(scheduler)
     for grade in Grade:
-        table.add_row(str(int(grade)), f"{GRADE_LABEL[grade]}: {GRADE_MEANING[grade]}")
+        table.add_row(str(int(grade)), f"{labels[grade]}: {GRADE_MEANING[grade]}")
     table.add_row("u", "undo the last answer and show that card again")
     table.add_row("b", "bury this card until tomorrow")
     table.add_row("s", "suspend this card (trainer cards can list it)")
@@ -225,7 +253,9 @@ def help_panel() -> Panel:
     table.add_row("q", "quit; every answer is already saved")
     table.add_row("?", "this help")
     note = Text(
-        "0-2 start the card over (1 day); 3-5 count as recalled. Below 4 the card comes "
+        FSRS_NOTE
+        if scheduler == "fsrs"
+        else "0-2 start the card over (1 day); 3-5 count as recalled. Below 4 the card comes "
         "back in today's re-drill until you grade it 4 or 5.",
         style="dim",
     )

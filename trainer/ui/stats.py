@@ -9,8 +9,9 @@ Functions return renderables and print nothing, so tests can render them to a
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from typing import Any
 
 from rich import box
 from rich.console import Group, RenderableType
@@ -413,6 +414,38 @@ def trouble_panel(stats: Stats) -> Panel:
     return _panel(Group(*parts), "Trouble")
 
 
+def fsrs_panel(stats: Stats) -> Panel | None:
+    """Under FSRS: retrievability, stability and difficulty of the graded cards."""
+    f = stats.fsrs
+    if f is None:
+        return None
+    average = f.average_retrievability
+    head = Text(
+        f"Estimated remembered today: {f.remembered:,.0f} of {plural(f.cards, 'card')}"
+        + (f" (average retrievability {percent(average)})" if average is not None else "")
+        + f" · desired retention {percent(f.retention)}\n"
+    )
+
+    def rows(buckets: Sequence[Any], label: Callable[[Any], str]) -> list[tuple[str, int]]:
+        full = [i for i, b in enumerate(buckets) if b.cards]
+        shown = buckets[full[0] : full[-1] + 1] if full else ()
+        return [(label(b), b.cards) for b in shown]
+
+    def days(b: Any) -> str:
+        return f"{b.low:g}+ d" if b.high is None else f"{b.low:g}–{b.high:g} d"
+
+    parts: list[RenderableType] = [head]
+    for title, buckets, label in (
+        ("Retrievability today", f.retrievability, lambda b: f"{b.low:.0%}–{b.high:.0%}"),
+        ("Stability (days to 90 % recall)", f.stability, days),
+        ("Difficulty (1-10)", f.difficulty, lambda b: f"{b.low:g}–{b.high:g}"),
+    ):
+        parts.append(Text(f"{title}:"))
+        parts.append(bars(rows(buckets, label), width=30))
+        parts.append(Text(""))
+    return _panel(Group(*parts[:-1]), "FSRS memory states")
+
+
 def stats_view(stats: Stats) -> RenderableType:
     """The whole statistics screen (the caller prints EMPTY_MESSAGE when `stats.empty`)."""
     return Group(
@@ -426,5 +459,6 @@ def stats_view(stats: Stats) -> RenderableType:
         hours_panel(stats),
         ef_panel(stats),
         interval_panel(stats),
+        *([panel] if (panel := fsrs_panel(stats)) is not None else []),
         trouble_panel(stats),
     )
