@@ -42,6 +42,8 @@ from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlalchemy.engine import Connection, Engine
 
 from trainer.errors import ExportError
+from trainer.files import check_replaceable
+from trainer.printable import spreadsheet_cell
 from trainer.progress.readers import EngineReader
 from trainer.progress.schedulers import scheduler_names
 from trainer.progress.stats import LEARNED_REPS, MATURE_INTERVAL, Share, deck_slugs, streak_of
@@ -380,11 +382,21 @@ def report_to_json(report: ClassReport) -> dict[str, Any]:
 def write_csv(report: ClassReport, path: Path) -> None:
     """One row per learner under a header row, UTF-8 with a byte order mark.
 
+    Text is written as `trainer.printable.spreadsheet_cell` makes it safe: a learner name
+    such as `=cmd|' /C calc'!A0` is text in the spreadsheet, not a formula. Only a
+    regular file (or a new one) is written: a device or pipe at `path` is refused.
+
     The mark makes Excel read the names as UTF-8; LibreOffice and Google Sheets
     ignore it. Written to a temporary file in the same folder, then renamed, so the
     file is never half written. Raises ExportError if it cannot be written.
     """
     path = Path(path)
+    try:
+        check_replaceable(path)
+    except OSError as error:
+        raise ExportError(
+            f"cannot write {path}: {error.strerror}; pass the name of a file"
+        ) from None
     try:
         fd, temporary = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else "."
@@ -397,7 +409,9 @@ def write_csv(report: ClassReport, path: Path) -> None:
             writer.writeheader()
             for row in report.learners:
                 record = learner_record(row, report.cards)
-                writer.writerow({k: "" if v is None else v for k, v in record.items()})
+                writer.writerow(
+                    {k: "" if v is None else spreadsheet_cell(v) for k, v in record.items()}
+                )
         os.chmod(temporary, 0o644)  # as a plain new file (mkstemp makes it 0600)
         os.replace(temporary, path)
     except OSError as error:

@@ -41,6 +41,7 @@ another session has changed since (see its docstring), so no answer is lost.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sqlite3
@@ -50,6 +51,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import quote
 
 from sqlalchemy import (
     URL,
@@ -90,6 +92,7 @@ from sqlalchemy.sql import Select
 
 from trainer.errors import StoreError, UndoError
 from trainer.model import (
+    LEARNER_NAME_MAX,
     Card,
     CardListing,
     CardState,
@@ -105,7 +108,14 @@ from trainer.model import (
     TimedAnswer,
 )
 from trainer.progress import migrations, queue, reviewdays, schedulers, sqlite_answer
-from trainer.progress.readers import EngineReader, Params, Reader, SQLiteReader, to_date
+from trainer.progress.readers import (
+    EngineReader,
+    Params,
+    Reader,
+    SQLiteReader,
+    error_text,
+    to_date,
+)
 from trainer.progress.states import (
     AFTER,
     BEFORE,
@@ -137,6 +147,27 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class StoreDate(TypeDecorator[date]):
+    """A DATE column read with `sqlread.to_date`: on SQLite, where a date is ISO text that a
+    hand edit can break, a value that is no date is a StoreError naming it."""
+
+    impl = Date
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":  # stored as SQLAlchemy's Date stores it: 'YYYY-MM-DD'
+            return dialect.type_descriptor(String())
+        return dialect.type_descriptor(Date())
+
+    def process_bind_param(self, value: date | None, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite" and isinstance(value, date):
+            return value.isoformat()
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> date | None:
+        return to_date(value)
 
 
 class Base(DeclarativeBase):
@@ -191,7 +222,7 @@ class LearnerRow(Base):
     __tablename__ = "learners"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(LEARNER_NAME_MAX), unique=True)
 
 
 class LearnerSchedulerRow(Base):
@@ -213,10 +244,11 @@ class CardStateRow(Base):
     n: Mapped[int] = mapped_column(Integer, default=0)
     ef: Mapped[int] = mapped_column(SmallInteger, default=250)  # hundredths
     interval: Mapped[int] = mapped_column(Integer, default=0)
-    due: Mapped[date | None] = mapped_column(Date, nullable=True)  # None: never graded
+    due: Mapped[date | None] = mapped_column(StoreDate, nullable=True)  # None: never graded
     lapses: Mapped[int] = mapped_column(Integer, default=0)
-    redrill_day: Mapped[date | None] = mapped_column(Date, nullable=True)  # in that day's re-drill
-    buried_until: Mapped[date | None] = mapped_column(Date, nullable=True)  # hidden before that day
+    # in that day's re-drill; hidden before that day:
+    redrill_day: Mapped[date | None] = mapped_column(StoreDate, nullable=True)
+    buried_until: Mapped[date | None] = mapped_column(StoreDate, nullable=True)
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     leech: Mapped[bool] = mapped_column(Boolean, default=False)
     stability: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0009: FSRS only
@@ -281,18 +313,18 @@ class ReviewRow(Base):
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"))
     card_id: Mapped[str] = mapped_column(ForeignKey("cards.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
-    day: Mapped[date] = mapped_column(Date)
+    day: Mapped[date] = mapped_column(StoreDate)
     grade: Mapped[int] = mapped_column(SmallInteger)
     kind: Mapped[str] = mapped_column(String(10))  # ReviewKind value
     n_before: Mapped[int] = mapped_column(Integer)
     ef_before: Mapped[int] = mapped_column(SmallInteger)
     interval_before: Mapped[int] = mapped_column(Integer)
-    due_before: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_before: Mapped[date | None] = mapped_column(StoreDate, nullable=True)
     lapses_before: Mapped[int] = mapped_column(Integer)
     n_after: Mapped[int] = mapped_column(Integer)
     ef_after: Mapped[int] = mapped_column(SmallInteger)
     interval_after: Mapped[int] = mapped_column(Integer)
-    due_after: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_after: Mapped[date | None] = mapped_column(StoreDate, nullable=True)
     lapses_after: Mapped[int] = mapped_column(Integer)
     answer_ms: Mapped[int] = mapped_column(Integer, default=0)
     stability_before: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0009: FSRS
@@ -321,7 +353,7 @@ class ReviewDayRow(Base):
     __tablename__ = "review_days"
 
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)  # reviews.day
+    day: Mapped[date] = mapped_column(StoreDate, primary_key=True)  # reviews.day
     deck_slug: Mapped[str] = mapped_column(String(100), primary_key=True)  # cards.deck_slug
     answers: Mapped[int] = mapped_column(Integer)
     passed: Mapped[int] = mapped_column(Integer)
@@ -447,6 +479,21 @@ def _check_file(path: Path) -> None:
         raise StoreError(
             f"{path} is read-only; make it (and its folder) writable or pass another file with --db"
         )
+
+
+def _remove_empty(path: Path) -> None:
+    """Remove the store file (and its journal files) that a failed first open left, if it
+    holds no table (0 bytes, or only the header the WAL switch wrote)."""
+    try:
+        if path.stat().st_size:
+            uri = f"file:{quote(str(path.absolute()))}?mode=ro"
+            with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+                if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                    return
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error):
+        pass
 
 
 def _sqlite_engine_events(engine: Engine) -> None:
@@ -708,8 +755,10 @@ class Store:
         """
         url, path = _split_target(target)
         where = _describe(path, url.render_as_string(hide_password=True))
+        new_file = False
         if path is not None:
             _check_file(path)
+            new_file = not path.exists()
         options: dict[str, Any] = {}
         if url.get_backend_name() == "postgresql":
             options["connect_args"] = {
@@ -736,6 +785,8 @@ class Store:
             store._prepare()
         except BaseException:
             engine.dispose()
+            if new_file and path is not None:
+                _remove_empty(path)
             raise
         return store
 
@@ -792,24 +843,41 @@ class Store:
             migrations.migrate(self.engine.connect)
         except StoreError:
             raise
-        except exc.OperationalError as error:
-            message = str(error.orig) if error.orig is not None else str(error)
+        except (exc.OperationalError, sqlite3.OperationalError) as error:
+            message = str(getattr(error, "orig", None) or error)
             if "readonly" in message or "read-only" in message:
                 raise StoreError(
                     f"{self.where} is read-only; make it writable or pass another file with --db"
                 ) from None
+            if "disk is full" in message or "No space left" in message:
+                raise StoreError(
+                    f"cannot open the store {self.where}: the disk is full; free some space "
+                    "or pass a file on another disk with --db"
+                ) from None
             raise StoreError(f"cannot open the store {self.where}: {message}") from None
-        except exc.DatabaseError as error:
-            if _permission_denied(error):  # a class store's learner opening a newer trainer
+        except exc.DataError as error:
+            raise self._unfit(error) from None
+        except (exc.DatabaseError, sqlite3.DatabaseError) as error:
+            if isinstance(error, exc.DatabaseError) and _permission_denied(error):
+                # a class store's learner opening a newer trainer
                 raise StoreError(
                     f"the class store {self.where} needs upgrading to this trainer's schema, "
                     "which your role may not do; ask its owner to run trainer class setup"
                 ) from None
             raise self._corrupt(error) from None
 
+    def _unfit(self, error: exc.DataError) -> StoreError:
+        """A value the database would not keep (too long for its column, a NUL on
+        PostgreSQL): about that value, not the store, which is as it was."""
+        message = error_text(error)
+        return StoreError(
+            f"a value does not fit the store {self.where} ({message}); nothing was "
+            "changed: shorten or correct that value"
+        )
+
     def _corrupt(self, error: exc.DatabaseError | sqlite3.DatabaseError) -> StoreError:
         """The one message for a store SQLite cannot read, whenever that shows."""
-        message = _message(error)
+        message = error_text(error)
         return StoreError(
             f"{self.where} is corrupt ({message}); restore it from a backup "
             "or pass another file with --db"
@@ -850,6 +918,8 @@ class Store:
                     f"{BUSY_TIMEOUT_MS // 1000} s; try again when it is done"
                 ) from None
             raise StoreError(f"the store {self.where} failed: {message}") from None
+        except exc.DataError as error:
+            raise self._unfit(error) from None
         except exc.DatabaseError as error:
             if _permission_denied(error):  # the class store's privileges or row security
                 message = " ".join(str(error.orig).split())
@@ -1628,7 +1698,7 @@ class Store:
         `problems` and its deck left as it was. Bundled decks no longer among the
         bundled files are deactivated.
         """
-        from trainer.decks.format import file_hash, parse_deck
+        from trainer.decks.format import file_hash, parse_deck_bytes, read_file_bytes
         from trainer.errors import DeckFormatError
 
         unchanged: list[str] = []
@@ -1665,10 +1735,14 @@ class Store:
                     and (known.file_size, known.file_mtime_ns) == (stat.st_size, stat.st_mtime_ns)
                 ):
                     data = None  # unchanged: not even read
-                else:
-                    data = source.path.read_bytes()
-            except OSError as error:
-                problems.append(f"{source.path}: cannot read the deck file ({error.strerror})")
+                else:  # as `deck check` reads it: a regular file, within the size limit
+                    data = read_file_bytes(source.path)
+            except (OSError, DeckFormatError) as error:
+                problems.append(
+                    str(error)
+                    if isinstance(error, DeckFormatError)
+                    else f"{source.path}: cannot read the deck file: {error.strerror}"
+                )
                 if key in rows:  # keep the deck as it was
                     seen_slugs.setdefault(rows[key].slug, source.path)
                 continue
@@ -1693,7 +1767,7 @@ class Store:
                         )
                 continue
             try:
-                deck = parse_deck(source.path)
+                deck = parse_deck_bytes(data or b"", source.path)  # the bytes hashed
             except DeckFormatError as error:
                 problems.append(str(error))
                 if known is not None:  # keep the deck as it was
@@ -1822,7 +1896,7 @@ class Store:
 
         Raises StoreError if a different active deck already uses the slug.
         """
-        from trainer.decks.format import file_hash
+        from trainer.decks.format import file_hash, read_file_bytes
 
         path = Path(path).resolve()
         with self._write() as conn:
@@ -1843,7 +1917,7 @@ class Store:
                 conn,
                 deck,
                 source=DeckSource(path, bundled=False),
-                digest=file_hash(path.read_bytes()),
+                digest=file_hash(read_file_bytes(path)),
                 position=position,
                 stat=path.stat(),
             )

@@ -18,6 +18,7 @@ from rich.text import Text
 
 from trainer.decks.answer import DiffOp, Match, Verdict
 from trainer.model import Card, CardState, Direction, Grade, Review, ReviewKind
+from trainer.printable import plural
 from trainer.session import Item, Progress, Summary
 
 KIND_LABEL = {
@@ -95,10 +96,6 @@ def format_duration(seconds: int) -> str:
         return f"{minutes}m {secs:02d}s"
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h {minutes:02d}m"
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 def progress_line(progress: Progress) -> str:

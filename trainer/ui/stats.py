@@ -19,6 +19,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from trainer.printable import plural
 from trainer.progress.stats import Bin, Share, Stats, TroubleCard
 
 EMPTY_MESSAGE = "No answers yet: run `trainer quiz`."
@@ -66,10 +67,6 @@ def share_cell(share: Share) -> str:
     if not share.answers:
         return "—"
     return f"{percent(share.share)} {share.passed}/{share.answers}"
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {many or word + 's'}"
 
 
 def hbar(value: int, top: int, width: int) -> str:
