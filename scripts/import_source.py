@@ -381,12 +381,12 @@ CORRECTIONS: tuple[Correction, ...] = (
         "details",
         "enabling it to produce coherent, multi-instrument pieces up to 95 seconds long.",
         "enabling its first version (2023) to produce coherent, multi-instrument pieces up to "
-        "95 seconds long; Stable Audio 2.0 (April 2024) generates tracks of up to three "
-        "minutes.",
-        "95 seconds was the limit of version 1.0 (2023); later versions generate minutes",
-        "Evans et al., arXiv:2402.04825 ('up to 95 sec'); Stable Audio 2.0, released 3 April "
-        "2024, up to 3 minutes (https://audiocipher.com/post/stable-audio-ai; "
-        "https://doc-en.302.ai/357015914e0)",
+        "95 seconds long; Stability AI's long-form model of 2024 generates full tracks of up "
+        "to 4 minutes 45 seconds.",
+        "95 seconds was the limit of the first version (2023); later models generate minutes",
+        "Evans et al., Fast Timing-Conditioned Latent Audio Diffusion, arXiv:2402.04825 ('up "
+        "to 95 sec'); Evans et al., Long-form music generation with latent diffusion, "
+        "arXiv:2404.10301 ('long-form music of up to 4m45s')",
     ),
     Correction(
         "models-architectures",

@@ -106,6 +106,18 @@ def import_package(col: Collection, path: Path) -> None:
     col.import_anki_package(request)
 
 
+def anki_cards_of(col: Collection, slug: str) -> dict[str, Any]:
+    """Trainer card id -> Anki card for the deck `slug`'s notes (others left out)."""
+    guids = {note_guid(slug, term): term for term in TERMS}
+    found = {}
+    for cid in col.find_cards(""):
+        card = col.get_card(cid)
+        term = guids.get(card.note().guid)
+        if term is not None:
+            found[f"{slug}/{term}/{('forward', 'reverse')[card.ord]}"] = card
+    return found
+
+
 def anki_cards(col: Collection) -> dict[str, Any]:
     """Trainer card id -> Anki card, by the note's GUID and the card's template."""
     guids = {note_guid("course", term): term for term in TERMS}

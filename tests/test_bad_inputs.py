@@ -10,6 +10,7 @@ look odd but must work (BOM, Windows line ends, HTML in a definition).
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +19,8 @@ import pytest
 from click.testing import CliRunner
 
 from trainer.cli import cli
-from trainer.decks.lint import MAX_ENTRIES, MAX_SOURCE_BYTES
+from trainer.decks.format import MAX_SOURCE_BYTES
+from trainer.decks.lint import MAX_ENTRIES
 
 GOOD_DECK = """\
 slug = "sound-design"
@@ -75,6 +77,15 @@ class Case:
     code: int = 1
     args: tuple[str, ...] = ()
     existing: str | None = None  # a file already at the output path
+    #: the input path is this instead of a file: "fifo" (a named pipe no one writes to),
+    #: "zero" (a symbolic link to /dev/zero, endless) or "folder"
+    special: str | None = None
+    existing_special: str | None = None  # the same at the output path
+
+
+def nested(depth: int) -> str:
+    """GOOD_DECK with one more key: an array nested `depth` levels deep (1 KB at 500)."""
+    return GOOD_DECK + "deep = " + "[" * depth + "]" * depth + "\n"
 
 
 CASES = [
@@ -353,6 +364,143 @@ CASES = [
         None,
         "in.toml: error: cannot read the deck file: No such file or directory",
     ),
+    Case(
+        "deck-nested-500-deep",
+        "check",
+        nested(500),
+        "in.toml: error: invalid TOML: arrays or inline tables nested too deeply",
+    ),
+    Case(
+        "deck-nul-in-term",
+        "check",
+        deck_with('term = "Foley"', 'term = "Fo\\u0000ley"'),
+        "in.toml:8: error: 'term' contains the control character U+0000; remove it",
+    ),
+    Case(
+        "deck-escape-sequence-in-definition",
+        "check",
+        deck_with('definition = "The reproduction', 'definition = "The \\u001b[2Jreproduction'),
+        "in.toml:9: error: 'definition' contains the control character U+001B; remove it",
+    ),
+    Case(
+        "deck-bidi-override-in-alias",
+        "check",
+        deck_with('aliases = ["ADSR"]', 'aliases = ["\\u202eRSDA"]'),
+        "in.toml:15: error: 'aliases' contains the bidirectional formatting character U+202E; "
+        "remove it",
+    ),
+    Case(
+        "deck-raw-bidi-override-in-a-comment",
+        "check",
+        deck_with("[[entry]]", "# \u202e }; return true; {\n[[entry]]"),
+        "in.toml:6: error: the deck file contains the bidirectional formatting character "
+        "U+202E; remove it",
+    ),
+    Case(
+        "deck-term-of-50000-characters",
+        "check",
+        deck_with('term = "Foley"', 'term = "' + "F" * 50_000 + '"'),
+        "in.toml:8: error: 'term' is 50,000 characters long; it may be 200 at most "
+        "(move longer text to the definition or details)",
+    ),
+    Case(
+        "deck-entry-id-longer-than-a-card-id-holds",
+        "check",
+        deck_with('id = "foley"', 'id = "' + "f" * 151 + '"'),
+        "in.toml:7: error: 'id' is 151 characters long; it may be 150 at most "
+        "(move longer text to the definition or details)",
+    ),
+    Case(
+        "deck-fifo",
+        "check",
+        None,
+        "in.toml: error: cannot read the deck file: it is a named pipe (FIFO), not a regular file",
+        special="fifo",
+    ),
+    Case(
+        "deck-dev-zero",
+        "check",
+        None,
+        "in.toml: error: cannot read the deck file: it is a character device, not a regular file",
+        special="zero",
+    ),
+    Case(
+        "deck-folder",
+        "check",
+        None,
+        "in.toml: error: cannot read the deck file: it is a folder, not a regular file",
+        special="folder",
+    ),
+    Case(
+        "add-nul-in-term",
+        "add",
+        deck_with('term = "Foley"', 'term = "Fo\\u0000ley"'),
+        "in.toml:8: error: 'term' contains the control character U+0000; remove it",
+    ),
+    Case(
+        "add-term-of-50000-characters",
+        "add",
+        deck_with('term = "Foley"', 'term = "' + "F" * 50_000 + '"'),
+        "in.toml:8: error: 'term' is 50,000 characters long; it may be 200 at most "
+        "(move longer text to the definition or details)",
+    ),
+    Case(
+        "add-nested-500-deep",
+        "add",
+        nested(500),
+        "in.toml: error: invalid TOML: arrays or inline tables nested too deeply",
+    ),
+    Case(
+        "add-fifo",
+        "add",
+        None,
+        "in.toml: error: cannot read the deck file: it is a named pipe (FIFO), not a regular file",
+        special="fifo",
+    ),
+    Case(
+        "add-dev-zero",
+        "add",
+        None,
+        "in.toml: error: cannot read the deck file: it is a character device, not a regular file",
+        special="zero",
+    ),
+    # --- special files and hostile text in CSV files ---------------------------------------
+    Case(
+        "csv-fifo",
+        "csv",
+        None,
+        "Error: in.csv: cannot read the CSV file: it is a named pipe (FIFO), not a regular file",
+        special="fifo",
+    ),
+    Case(
+        "csv-dev-zero",
+        "csv",
+        None,
+        "Error: in.csv: cannot read the CSV file: it is a character device, not a regular file",
+        special="zero",
+    ),
+    Case(
+        "csv-term-of-50000-characters",
+        "csv",
+        ("term,definition\n" + "F" * 50_000 + ",Everyday sounds added to film.\n").encode(),
+        "Error: in.csv:2: 'term' is 50,000 characters long; it may be 200 at most "
+        "(move longer text to the definition or details)",
+    ),
+    Case(
+        "csv-escape-sequence",
+        "csv",
+        b"term,definition\nFoley,Everyday sounds \x1b]0;owned\x07 added to film.\n",
+        "Error: in.csv:2: the CSV file contains the control character U+001B; remove it",
+    ),
+    Case(
+        "csv-out-is-a-fifo-and-force",
+        "csv",
+        b"term,definition\nFoley,Everyday sounds added to film in post-production.\n",
+        "Error: cannot write out.toml: it is a named pipe (FIFO), not a regular file; pass the "
+        "name of a deck file",
+        args=("--force",),
+        existing_special="fifo",
+    ),
     # --- glossary documents -----------------------------------------------------------------
     Case(
         "glossary-empty",
@@ -400,6 +548,29 @@ CASES = [
         "up to 2 MB (split it into several decks)",
     ),
     Case(
+        "glossary-fifo",
+        "glossary",
+        None,
+        "Error: in.txt: cannot read the glossary document: it is a named pipe (FIFO), not a "
+        "regular file",
+        special="fifo",
+    ),
+    Case(
+        "glossary-dev-zero",
+        "glossary",
+        None,
+        "Error: in.txt: cannot read the glossary document: it is a character device, not a "
+        "regular file",
+        special="zero",
+    ),
+    Case(
+        "glossary-bidi-override",
+        "glossary",
+        GOOD_GLOSSARY.replace("Reverb is", "Reverb \u202eis").encode(),
+        "Error: in.txt:9: the glossary document contains the bidirectional formatting "
+        "character U+202E; remove it",
+    ),
+    Case(
         "glossary-out-exists",
         "glossary",
         GOOD_GLOSSARY.encode(),
@@ -419,16 +590,27 @@ def _prepare(case: Case, tmp_path: Path) -> list[str]:
     data = _bytes(case.data)
     if data is not None:
         source.write_bytes(data)
+    _special(source, case.special)
+    target = tmp_path / ("out.toml" if case.command == "csv" else "out/basic-terms.toml")
     if case.existing is not None:
-        target = tmp_path / ("out.toml" if case.command == "csv" else "out/basic-terms.toml")
         target.parent.mkdir(exist_ok=True)
         target.write_text(case.existing, encoding="utf-8")
+    _special(target, case.existing_special)
     return {
         "csv": ["deck", "import-csv", "in.csv", "--out", "out.toml", "--title", "Sound Design"],
         "glossary": ["deck", "import-glossary", "in.txt", "--out", "out"],
         "check": ["deck", "check", "in.toml"],
         "add": ["deck", "add", "in.toml"],
     }[case.command] + list(case.args)
+
+
+def _special(path: Path, kind: str | None) -> None:
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "folder":
+        path.mkdir()
 
 
 def _invoke(args: list[str]) -> tuple[int, str, str, float]:
@@ -474,7 +656,7 @@ def test_bad_input_is_one_line_and_writes_nothing(case: Case, scratch: Path) -> 
         assert out == ""
         assert err.splitlines() == [
             expected,
-            "Error: in.toml was not added: 1 error(s); fix them and run "
+            "Error: in.toml was not added: 1 error; fix it and run "
             "`trainer deck add in.toml` again",
         ]
     else:

@@ -79,3 +79,7 @@ class NotEnoughReviewsError(TrainerError):
 
 class ClassError(TrainerError):
     """A class store command cannot be done: not PostgreSQL, not set up, a bad name, no right."""
+
+
+class LearnerError(TrainerError):
+    """A learner name that cannot be used: empty, too long, or with a control character."""

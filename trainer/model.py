@@ -12,6 +12,8 @@ from datetime import date, datetime
 from enum import IntEnum, StrEnum
 from pathlib import Path
 
+from trainer.printable import describe, unsafe_character
+
 
 class Direction(StrEnum):
     """Which side of an entry a card asks for."""
@@ -247,3 +249,26 @@ class DeckInfo:
     active: bool
     position: int
     cards: int  # cards in the store that are not retired
+
+
+#: The longest learner name the store keeps (learners.name holds 200 characters).
+LEARNER_NAME_MAX = 200
+
+
+def learner_name_problem(name: str) -> str | None:
+    """Why `name` cannot be a learner's name (empty, too long, a control or bidirectional
+    formatting character that could rewrite a screen it is shown on); None if it can."""
+    if not name.strip():
+        return "the learner's name is empty; give a name, e.g. --learner ada"
+    if len(name) > LEARNER_NAME_MAX:
+        return (
+            f"the learner's name is {len(name):,} characters long; "
+            f"use one of {LEARNER_NAME_MAX} characters at most"
+        )
+    character = unsafe_character(name) or next((c for c in name if c in "\t\n"), None)
+    if character is not None:
+        return (
+            f"the learner's name contains {describe(character)}; "
+            "use letters, digits, spaces and punctuation"
+        )
+    return None

@@ -12,11 +12,21 @@ APP_NAME = "trainer"
 def data_dir() -> Path:
     """TRAINER_HOME if set, else the platform's per-user application folder.
 
+    TRAINER_HOME set to nothing is a SettingsError (not the default folder: a script that
+    meant to point elsewhere would otherwise study in, or overwrite, the real one).
+
     Uses click's `get_app_dir` (as llm does) so no extra dependency is needed;
     click is imported here only when the fallback is needed.
     """
     home = os.environ.get("TRAINER_HOME")
-    if home:
+    if home is not None:
+        if not home.strip():
+            from trainer.errors import SettingsError
+
+            raise SettingsError(
+                "TRAINER_HOME is set but empty; set it to a folder for trainer's data, "
+                "or unset it to use the default folder"
+            )
         return Path(home).expanduser()
     import click
 

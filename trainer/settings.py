@@ -22,9 +22,13 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from trainer import paths
 from trainer.errors import SettingsError
+from trainer.files import TooLargeError, read_regular
 from trainer.scheduling.studyday import DEFAULT_ROLLOVER_HOUR
 
 KEYS = ("timezone", "rollover_hour", "new_per_day", "reviews_per_day")
+#: The most new cards and due reviews one study day may hold (here and in quiz --new, --reviews).
+MAX_NEW_PER_DAY = 10_000
+MAX_REVIEWS_PER_DAY = 100_000
 
 
 def system_timezone() -> ZoneInfo:
@@ -77,16 +81,40 @@ def _count(value: object, key: str, where: str, low: int, high: int) -> int:
     return value
 
 
+#: A settings file is a few lines; anything larger is not one.
+MAX_SETTINGS_BYTES = 64 * 1024
+
+
+def _read(path: Path) -> bytes | None:
+    """The settings file's bytes; None if there is none. SettingsError if it cannot be
+    read (a folder, a pipe, a device, too large, no permission)."""
+    try:
+        return read_regular(path, MAX_SETTINGS_BYTES)
+    except FileNotFoundError:
+        return None
+    except TooLargeError:
+        raise SettingsError(
+            f"{path}: the settings file is larger than {MAX_SETTINGS_BYTES // 1024} KB; "
+            "fix or delete it"
+        ) from None
+    except OSError as error:
+        raise SettingsError(
+            f"{path}: cannot read the settings file: {error.strerror}; fix or delete it"
+        ) from None
+
+
 def load_settings(path: Path | None = None) -> Settings:
     """Read the settings file (default: settings.toml in the data folder) and the environment."""
     path = path or paths.settings_path()
     data: dict[str, object] = {}
-    if path.exists():
+    raw = _read(path)
+    if raw is not None:
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+            data = tomllib.loads(raw.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as error:
+            reason = "nested too deeply" if isinstance(error, RecursionError) else error
             raise SettingsError(
-                f"{path}: not valid TOML ({error}); fix or delete the file"
+                f"{path}: not valid TOML ({reason}); fix or delete the file"
             ) from None
         unknown = sorted(set(data) - set(KEYS))
         if unknown:
@@ -104,8 +132,8 @@ def load_settings(path: Path | None = None) -> Settings:
     return Settings(
         timezone=tz,
         rollover_hour=_count(rollover, "rollover_hour", rollover_where, 0, 23),
-        new_per_day=_count(data.get("new_per_day", 20), "new_per_day", where, 0, 10_000),
+        new_per_day=_count(data.get("new_per_day", 20), "new_per_day", where, 0, MAX_NEW_PER_DAY),
         reviews_per_day=_count(
-            data.get("reviews_per_day", 200), "reviews_per_day", where, 0, 100_000
+            data.get("reviews_per_day", 200), "reviews_per_day", where, 0, MAX_REVIEWS_PER_DAY
         ),
     )

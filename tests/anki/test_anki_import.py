@@ -487,3 +487,18 @@ def test_a_zstd_bomb_stops_at_the_limit(
         "its collection is larger than 8 MB once unpacked; export fewer decks from Anki",
         tmp_path,
     )
+
+
+def test_unpacking_reports_progress_up_to_the_collections_size(db: Path, tmp_path: Path) -> None:
+    source = trainer_package(db, tmp_path)
+    with zipfile.ZipFile(source) as archive:
+        size = archive.getinfo("collection.anki2").file_size
+    calls: list[tuple[int, int]] = []
+    with package.open_collection(source, on_progress=lambda *call: calls.append(call)) as (
+        version,
+        conn,
+    ):
+        assert version is package.PackageVersion.LEGACY_1
+        assert conn.execute("SELECT count() FROM revlog").fetchone() == (13,)
+    assert calls[-1] == (size, size)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)

@@ -21,7 +21,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from anki.collection import Collection
-from anki_helpers import anki_cards, fresh_collection, import_package, make_store, run
+from anki_helpers import (
+    anki_cards,
+    anki_cards_of,
+    fresh_collection,
+    import_package,
+    make_store,
+    run,
+)
 
 from trainer.anki.export import note_guid
 from trainer.anki.mapping import (
@@ -205,3 +212,22 @@ def test_an_fsrs_memory_state_goes_into_the_card_data(
     assert memory is not None
     assert (round(memory.stability, 4), round(memory.difficulty, 3)) == (12.3457, 6.543)
     assert cards["course/bravo/forward"].memory_state is None  # SM-2 only: no memory state
+
+
+def test_a_leech_is_tagged_and_the_combined_package_carries_every_deck(
+    db: Path, tmp_path: Path, collection: Collection
+) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE card_states SET leech = 1 WHERE card_id = 'course/bravo/forward'")
+    conn.commit()
+    conn.close()
+    out = tmp_path / "out"
+    printed = run(db, "export", "--with-progress", "--combined", "--out", str(out))
+    assert printed.startswith(f"Wrote {out / 'ai-music-glossary.apkg'} (")
+    assert ", 13 answers, " in printed
+    import_package(collection, out / "ai-music-glossary.apkg")
+    cards = anki_cards_of(collection, "course")
+    assert cards["course/bravo/forward"].note().tags == ["course", "leech"]
+    assert cards["course/alpha/forward"].note().tags == ["course"]
+    assert collection.db.scalar("SELECT count() FROM revlog") == 13
+    assert cards["course/delta/forward"].queue == 2

@@ -182,7 +182,7 @@ def test_a_registered_deck_that_cannot_be_read_is_a_warning(tmp_path: Path) -> N
     result = run("cards", "--deck", "gamma", "--json")
     assert result.exit_code == 0
     assert result.stderr == (
-        f"Warning: {mine.resolve()}: cannot read the deck file (No such file or directory)\n"
+        f"Warning: {mine.resolve()}: cannot read the deck file: No such file or directory\n"
     )
     assert len(json.loads(result.stdout)) == 2  # its cards stay as they were
 

@@ -216,7 +216,7 @@ def test_import_csv_prints_the_check_of_what_it_wrote(here: Path) -> None:
         "`trainer deck new --from models-architectures:spectrogram`",
         "t.toml:15: warning: the definition of 'hum' is very short (1 word); a learner needs "
         "a sentence to recall the term from",
-        "1 error(s) to fix before `trainer deck add`; then run: trainer deck check t.toml",
+        "1 error to fix before `trainer deck add`; then run: trainer deck check t.toml",
     ]
 
 

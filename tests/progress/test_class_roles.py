@@ -790,3 +790,47 @@ def test_the_password_prompt_does_not_echo_in_a_real_terminal(klass: Class, tmp_
     assert "Repeat for confirmation" in seen.getvalue()
     [(verifier,)] = klass.sql(None, "SELECT rolpassword FROM pg_authid WHERE rolname = %s", [kim])
     assert verifier.startswith("SCRAM-SHA-256$")
+
+
+def test_a_teacher_who_is_no_superuser_runs_the_class(pg_cluster: Any, tmp_path: Path) -> None:
+    """The README's setup: the instructor owns the schema and may create roles, nothing more."""
+    import os
+
+    schema = f"teach{os.getpid()}"
+    teacher = f"{schema}_teacher"
+    admin = Class(url=pg_cluster.new_url(), prefix="")
+    admin.sql(None, f"CREATE ROLE {teacher} LOGIN CREATEROLE")
+    admin.sql(None, f"CREATE SCHEMA {schema} AUTHORIZATION {teacher}")
+    url = (
+        make_url(admin.url)
+        .set(username=teacher)
+        .update_query_dict({"options": f"-csearch_path={schema}"})
+        .render_as_string(hide_password=False)
+    )
+    klass = Class(url=url, prefix=f"{schema}_")
+    try:
+        with Store.open(url) as store:
+            store.sync_decks(
+                [DeckSource(write_deck(tmp_path / "decks", "alpha", ALPHA), bundled=False)]
+            )
+        setup(klass)
+        ann = klass.add("ann", tmp_path)
+        quiz = klass.run(ann, ["quiz", "--deck", "alpha", "--new", "1", "--seed", "1"], "\n4\n")
+        assert quiz.exit_code == 0, quiz.output
+        report = klass.run(None, ["class", "report", "--json"])
+        assert [(r["learner"], r["answers"]) for r in json.loads(report.output)["learners"]] == [
+            (ann, 1)
+        ]
+        refused = klass.run(None, ["--learner", ann, "quiz"])
+        assert refused.exit_code == 1
+        assert refused.output.startswith(f"Error: '{teacher}' is an instructor of this class")
+        assert klass.run(None, ["class", "remove-learner", ann]).exit_code == 0
+        klass.add("ann", tmp_path)
+        gone = klass.run(None, ["class", "remove-learner", ann, "--delete-progress"])
+        assert gone.exit_code == 0, gone.output
+        assert klass.sql(None, "SELECT count(*) FROM reviews") == [(0,)]
+    finally:
+        admin.sql(None, f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        for role in [*klass.roles, f"{schema}_instructor", f"{schema}_learner", teacher]:
+            admin.sql(None, f'DROP ROLE IF EXISTS "{role}"')
+        pg_cluster.drop(admin.url)

@@ -570,7 +570,7 @@ def test_status_warns_about_a_deck_file_it_cannot_read(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == "0 due · 20 new · streak 0 days\n"
     assert result.stderr == (
-        f"Warning: {mine.resolve()}: cannot read the deck file (No such file or directory)\n"
+        f"Warning: {mine.resolve()}: cannot read the deck file: No such file or directory\n"
     )
     mine.write_text("not a deck", encoding="utf-8")
     result = run(["status"])
@@ -616,5 +616,5 @@ def test_a_database_error_in_a_queue_read_is_a_store_error(
     with store.engine.connect() as conn:
         conn.exec_driver_sql("DROP TABLE deck_progress")
         conn.commit()
-    with pytest.raises(StoreError, match=r"failed: no such table: deck_progress$"):
+    with pytest.raises(StoreError, match=r"cannot be read \(no such table: deck_progress\);"):
         store.new_cards("ada", None, DAY)

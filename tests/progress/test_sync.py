@@ -11,7 +11,7 @@ from store_helpers import ALPHA, BETA, DAY, answer, deck_text, open_with_decks, 
 import trainer.decks.format
 from trainer.cli.context import AppContext
 from trainer.decks.catalog import bundled_deck_files
-from trainer.decks.format import file_hash, parse_deck
+from trainer.decks.format import file_hash, parse_deck, parse_deck_bytes
 from trainer.errors import StoreError
 from trainer.model import Deck
 from trainer.progress.store import DeckSource, Store, SyncReport
@@ -27,11 +27,11 @@ def synced(tmp_path: Path) -> tuple[Store, list[DeckSource]]:
 def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     parsed: list[Path] = []
 
-    def spy(path: Path) -> Deck:
+    def spy(data: bytes, path: Path) -> Deck:
         parsed.append(path)
-        return parse_deck(path)
+        return parse_deck_bytes(data, path)
 
-    monkeypatch.setattr(trainer.decks.format, "parse_deck", spy)
+    monkeypatch.setattr(trainer.decks.format, "parse_deck_bytes", spy)
     return parsed
 
 
@@ -130,7 +130,7 @@ def test_a_broken_or_missing_file_is_reported_and_its_deck_kept(
     assert report.problems[0].startswith(f"{sources[0].path}:")
     assert (
         report.problems[1]
-        == f"{missing.path}: cannot read the deck file (No such file or directory)"
+        == f"{missing.path}: cannot read the deck file: No such file or directory"
     )
     assert store.deck_infos()[0].cards == 6
 

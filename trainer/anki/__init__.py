@@ -1,4 +1,6 @@
-"""Anki: .apkg packages of decks and a learner's progress (export; the import goes beside it).
+"""Anki: .apkg packages of decks with a learner's progress (export), and Anki's packages and
+review history read back (package, history, asdeck); `mapping` says how the two map.
 
-May import trainer.model, trainer.errors, trainer.decks and genanki; never the CLI or rich.
+May import trainer.model, trainer.errors, trainer.decks, trainer.progress.readers (plain-SQL
+reads of a learner's progress), genanki and zstandard; never the CLI, rich or SQLAlchemy.
 """

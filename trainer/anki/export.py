@@ -60,7 +60,7 @@ from trainer.anki.mapping import (
 )
 from trainer.decks.cards import reverse_prompt
 from trainer.errors import ExportError
-from trainer.files import atomic_write
+from trainer.files import atomic_write, check_replaceable
 from trainer.model import CorrectedField, Deck, Entry
 
 if TYPE_CHECKING:
@@ -429,6 +429,12 @@ def _write_package(
     out_dir = target.parent
     _check_deck_ids(decks, parent=parent)
     prepare_out_dir(out_dir)
+    try:
+        check_replaceable(target)  # a package replaces a regular file only, never a device
+    except OSError as error:
+        raise ExportError(
+            f"cannot write {target}: {error.strerror}; move it away or choose another --out DIR"
+        ) from None
     model = note_model()
     stamps = [deck_timestamp(deck) for deck in decks]
     newest = max(stamps, default=FALLBACK_TIMESTAMP)

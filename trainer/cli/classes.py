@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from trainer.cli.context import AppContext, deck_option, pass_app
-from trainer.cli.output import echo_json, print_rich
+from trainer.cli.output import echo, echo_json, print_rich
+from trainer.printable import plural
 
 
 @click.group(name="class")
@@ -87,7 +88,7 @@ def report(
     if csv_path is not None:
         write_csv(result, csv_path)
         rows = len(result.learners)
-        click.echo(f"Wrote {rows} {'row' if rows == 1 else 'rows'} (one per learner) to {csv_path}")
+        echo(f"Wrote {plural(rows, 'row')} (one per learner) to {csv_path}")
         return
     if as_json:
         echo_json(report_to_json(result))

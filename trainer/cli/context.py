@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import cached_property
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from trainer import paths
+from trainer.cli.output import echo
 
 if TYPE_CHECKING:
     from trainer.model import Deck
@@ -25,15 +25,28 @@ if TYPE_CHECKING:
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@dataclass
 class AppContext:
-    db: str | None
-    learner: str  # on a class store (PostgreSQL), the connection's learner once it is open
-    learner_given: bool = True  # --learner or TRAINER_LEARNER, not the user-name default
-    signin: Signin | None = field(default=None, init=False)  # who we are in a class store
-    _store: Store | None = field(default=None, init=False, repr=False)
-    _reader: Reader | None = field(default=None, init=False, repr=False)
-    _progress: Progress | None = field(default=None, init=False, repr=False)
+    def __init__(self, db: str | None, learner: str, learner_given: bool = True) -> None:
+        self.db = db
+        self._learner = learner
+        #: --learner or TRAINER_LEARNER was given (not the user-name default)
+        self.learner_given = learner_given
+        #: who we are in a class store (PostgreSQL), once it is open
+        self.signin: Signin | None = None
+        self._store: Store | None = None
+        self._reader: Reader | None = None
+        self._progress: Progress | None = None
+
+    @property
+    def learner(self) -> str:
+        """--learner / TRAINER_LEARNER (on a class store, the connection's learner once it is
+        open), checked when a command first needs it (so `--help` and the deck commands
+        work whatever it is). LearnerError if it cannot be a name."""
+        return _checked(self._learner)
+
+    @learner.setter
+    def learner(self, name: str) -> None:
+        self._learner = name
 
     def now(self) -> datetime:
         """The only clock in the program: commands read it here and pass it down."""
@@ -86,7 +99,7 @@ class AppContext:
         sources += [DeckSource(path, bundled=False) for path in store.registered_paths()]
         report = store.sync_decks(sources)
         for problem in report.problems:
-            click.echo(f"Warning: {problem}", err=True)
+            echo(f"Warning: {problem}", err=True)
         return store
 
     def learner_to_read(self, name: str | None) -> str:
@@ -95,7 +108,7 @@ class AppContext:
         On a class store a learner may name only themselves (ClassError otherwise).
         """
         if name is None or self.signin is None:
-            return name or self.learner
+            return _checked(name) if name else self.learner
         from trainer.progress.classroles import learner_for
 
         return learner_for(self.signin, name, explicit=True, answering=False)
@@ -155,11 +168,34 @@ class AppContext:
             self._store = None
 
     def all_decks(self) -> list[Deck]:
-        """The bundled decks, then the active registered ones, parsed, in deck order."""
+        """The bundled decks, then the active registered ones that parse, in deck order.
+
+        A registered deck file that cannot be read or parsed is left out: `open_store`
+        has already said why, in one warning line.
+        """
         from trainer.decks.catalog import bundled_deck_files, load_decks
+        from trainer.decks.format import parse_deck
+        from trainer.errors import DeckFormatError
 
         store = self.open_store()
-        return load_decks([*bundled_deck_files(), *store.registered_paths()])
+        decks = load_decks(bundled_deck_files())
+        for path in store.registered_paths():
+            try:
+                decks.append(parse_deck(path))
+            except DeckFormatError:
+                continue
+        return decks
+
+
+def _checked(name: str) -> str:
+    """`name` if it can be a learner's name, else LearnerError saying why."""
+    from trainer.errors import LearnerError
+    from trainer.model import learner_name_problem
+
+    problem = learner_name_problem(name)
+    if problem is not None:
+        raise LearnerError(f"--learner (or TRAINER_LEARNER): {problem}")
+    return name
 
 
 #: Passes the command's AppContext (made by the `trainer` group) as the first argument.

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from trainer.cli.output import echo_json, print_rich
+from trainer.cli.output import echo, echo_json, print_rich
+from trainer.printable import command, plural, safe
 
 if TYPE_CHECKING:
     import random
@@ -103,7 +104,7 @@ def show_deck(app: AppContext, slug: str, as_json: bool) -> None:
 
 def _echo_findings(findings: Sequence[Finding], *, err: bool = False) -> None:
     for finding in findings:
-        click.echo(str(finding), err=err)
+        echo(str(finding), err=err)
 
 
 def _registered_paths(app: AppContext) -> list[Path]:
@@ -121,7 +122,7 @@ def _registered_paths(app: AppContext) -> list[Path]:
         finally:
             store.close()
     except StoreError as error:  # checking a deck file should not need a working store
-        click.echo(f"Warning: registered decks left out: {error}", err=True)
+        echo(f"Warning: registered decks left out: {error}", err=True)
         return []
 
 
@@ -142,7 +143,7 @@ def _registered_decks(app: AppContext) -> list[Deck]:
         try:
             decks.append(parse_deck(path))
         except DeckFormatError as error:
-            click.echo(f"Warning: registered deck {error}", err=True)
+            echo(f"Warning: registered deck {error}", err=True)
     return decks
 
 
@@ -221,14 +222,14 @@ def new_deck(
         entries=entries,
     )
     write_text(path, text, force=force)
+    check, add = command("trainer", "deck", "check", path), command("trainer", "deck", "add", path)
     if entries:
-        click.echo(f"Wrote {path}: deck {chosen!r} with {len(entries)} copied entries.")
-        click.echo(f"Next: trainer deck check {path}, then trainer deck add {path}")
+        copied = plural(len(entries), "copied entry", "copied entries")
+        echo(f"Wrote {path}: deck {chosen!r} with {copied}.")
+        echo(f"Next: {check}, then {add}")
     else:
-        click.echo(f"Wrote {path}: deck {chosen!r} with a commented example entry.")
-        click.echo(
-            f"Next: add entries, run trainer deck check {path}, then trainer deck add {path}"
-        )
+        echo(f"Wrote {path}: deck {chosen!r} with a commented example entry.")
+        echo(f"Next: add entries, run {check}, then {add}")
 
 
 def _written(app: AppContext, files: Sequence[tuple[Path, str]]) -> None:
@@ -238,10 +239,9 @@ def _written(app: AppContext, files: Sequence[tuple[Path, str]]) -> None:
     result = check_texts(files, _known_decks(app))
     _echo_findings(result.findings)
     if result.errors:
-        names = " ".join(str(path) for path, _ in files)
-        click.echo(
-            f"{len(result.errors)} error(s) to fix before `trainer deck add`; "
-            f"then run: trainer deck check {names}"
+        echo(
+            f"{plural(len(result.errors), 'error')} to fix before `trainer deck add`; "
+            f"then run: {command('trainer', 'deck', 'check', *(path for path, _ in files))}"
         )
 
 
@@ -285,8 +285,7 @@ def import_csv(
     """
     from trainer.decks.authoring import new_anki_deck_id, refuse_existing, slug_for, write_text
     from trainer.decks.csv_import import parse_csv
-    from trainer.decks.format import deck_to_toml, parse_deck_text
-    from trainer.decks.lint import read_text_file
+    from trainer.decks.format import deck_to_toml, parse_deck_text, read_text_file
 
     chosen = slug_for(title, slug)
     refuse_existing(out, force)
@@ -301,21 +300,21 @@ def import_csv(
         description=description or f"Imported from {file.name}.",
         anki_deck_id=new_anki_deck_id({d.anki_deck_id for d in known}, _rng()),
     )
-    toml = _HEADER.format(source=file.name) + deck_to_toml(deck_)
+    toml = _header(file) + deck_to_toml(deck_)
     _fits(out, toml)
     parse_deck_text(toml, out)  # what is written must parse
     write_text(out, toml, force=force)
-    click.echo(f"Wrote {out}: deck {chosen!r}, {_entries(len(deck_.entries))} from {file}.")
+    echo(f"Wrote {out}: deck {chosen!r}, {_entries(len(deck_.entries))} from {file}.")
     _written(app, [(out, toml)])
 
 
 def _entries(count: int) -> str:
-    return f"{count} entr{'y' if count == 1 else 'ies'}"
+    return plural(count, "entry", "entries")
 
 
 def _fits(path: Path, toml: str) -> None:
     """A deck file about to be written must be one `deck check` reads."""
-    from trainer.decks.lint import size_error
+    from trainer.decks.format import size_error
 
     too_big = size_error(path, len(toml.encode("utf-8")))
     if too_big is not None:
@@ -326,6 +325,11 @@ _HEADER = (
     '# A trainer deck file, imported from {source} (see the README, "Deck file format").\n'
     "# Check it with `trainer deck check FILE`; register it with `trainer deck add FILE`.\n\n"
 )
+
+
+def _header(source: Path) -> str:
+    """The comment at the top of an imported deck file (the source's name on one line)."""
+    return _HEADER.format(source=" ".join(safe(source.name).split()))
 
 
 @deck.command(name="import-glossary")
@@ -355,9 +359,9 @@ def import_glossary(app: AppContext, file: Path, out_dir: Path, force: bool) -> 
         trainer deck import-glossary glossary.txt --out decks/
     """
     from trainer.decks.authoring import new_anki_deck_id, write_texts
-    from trainer.decks.format import deck_to_toml, parse_deck_text, slugify
+    from trainer.decks.format import deck_to_toml, parse_deck_text, read_text_file, slugify
     from trainer.decks.glossary import HEADING_RE, parse_glossary, section_deck
-    from trainer.decks.lint import Finding, Severity, read_text_file
+    from trainer.decks.lint import Finding, Severity
     from trainer.errors import DeckFormatError
 
     text = read_text_file(file, "glossary document")
@@ -386,7 +390,7 @@ def import_glossary(app: AppContext, file: Path, out_dir: Path, force: bool) -> 
             anki_deck_id=anki_id,
         )
         path = out_dir / f"{slug}.toml"
-        toml = _HEADER.format(source=file.name) + deck_to_toml(deck_)
+        toml = _header(file) + deck_to_toml(deck_)
         _fits(path, toml)
         parse_deck_text(toml, path)
         files.append((path, toml))
@@ -407,7 +411,7 @@ def import_glossary(app: AppContext, file: Path, out_dir: Path, force: bool) -> 
     ]
     write_texts(files, force=force)
     for (path, _), section in zip(files, imported.sections, strict=True):
-        click.echo(f"Wrote {path}: {section.title!r}, {_entries(len(section.entries))}.")
+        echo(f"Wrote {path}: {section.title!r}, {_entries(len(section.entries))}.")
     _echo_findings(sorted(notes, key=lambda f: f.line or 0))
     _written(app, files)
 
@@ -468,8 +472,11 @@ def add_deck(app: AppContext, path: Path) -> None:
     _echo_findings(result.findings, err=True)
     if result.errors:
         raise click.ClickException(
-            f"{path} was not added: {len(result.errors)} error(s); fix them and run "
-            f"`trainer deck add {path}` again"
+            safe(
+                f"{path} was not added: {plural(len(result.errors), 'error')}; fix "
+                f"{'it' if len(result.errors) == 1 else 'them'} and run "
+                f"`{command('trainer', 'deck', 'add', path)}` again"
+            )
         )
     new = result.decks[path]
     store = app.open_store()
@@ -483,9 +490,9 @@ def add_deck(app: AppContext, path: Path) -> None:
         verb = "Restored"
     else:
         verb = "Added"
-    click.echo(
-        f"{verb} deck {new.slug!r} ({new.title}): {len(new.entries)} entries, "
-        f"{after.cards} cards, from {after.path}."
+    echo(
+        f"{verb} deck {new.slug!r} ({new.title}): {_entries(len(new.entries))}, "
+        f"{plural(after.cards, 'card')}, from {after.path}."
     )
     if verb == "Restored":
         click.echo("Its cards are back with the progress they had.")
@@ -519,7 +526,8 @@ def remove_deck(app: AppContext, slug: str) -> None:
             + (", ".join(registered) if registered else "(none)")
         )
     store.remove_deck(slug)
-    click.echo(
-        f"Removed deck {slug!r}: its {info.cards} cards are retired, progress is kept. "
-        f"To bring it back: trainer deck add {info.path}"
+    echo(
+        f"Removed deck {slug!r}: its {plural(info.cards, 'card')} "
+        f"{'is' if info.cards == 1 else 'are'} retired, progress is kept. "
+        f"To bring it back: {command('trainer', 'deck', 'add', info.path)}"
     )

@@ -8,6 +8,9 @@ from typing import TYPE_CHECKING
 
 import click
 
+from trainer.cli.output import echo
+from trainer.printable import plural
+
 if TYPE_CHECKING:
     from trainer.anki.export import ExportProgress, ExportResult
     from trainer.cli.context import AppContext
@@ -122,10 +125,9 @@ def _export_with_progress(
 
 
 def _echo(result: ExportResult) -> None:
-    notes = f"{result.notes} note" + ("" if result.notes == 1 else "s")
-    cards = f"{result.cards} card" + ("" if result.cards == 1 else "s")
-    decks = f", {len(result.decks)} decks" if len(result.decks) > 1 else ""
-    answers = ""
-    if result.answers:
-        answers = f", {result.answers} answer" + ("" if result.answers == 1 else "s")
-    click.echo(f"Wrote {result.path} ({notes}, {cards}{answers}{decks})")
+    decks = f", {plural(len(result.decks), 'deck')}" if len(result.decks) > 1 else ""
+    answers = f", {plural(result.answers, 'answer')}" if result.answers else ""
+    echo(
+        f"Wrote {result.path} ({plural(result.notes, 'note')}, "
+        f"{plural(result.cards, 'card')}{answers}{decks})"
+    )

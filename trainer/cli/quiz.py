@@ -21,6 +21,7 @@ import click
 
 from trainer.cli.context import AppContext, deck_option
 from trainer.errors import UndoError
+from trainer.printable import plural
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -345,7 +346,16 @@ class _Quiz:
 
 def _limits(app: AppContext, new: int | None, reviews: int | None) -> Any:
     from trainer.session import Limits
+    from trainer.settings import MAX_NEW_PER_DAY, MAX_REVIEWS_PER_DAY
 
+    for option, value, most in (
+        ("--new", new, MAX_NEW_PER_DAY),
+        ("--reviews", reviews, MAX_REVIEWS_PER_DAY),
+    ):
+        if value is not None and value > most:
+            raise click.BadParameter(
+                f"{value} is more than a study day holds (at most {most})", param_hint=option
+            )
     settings = app.settings
     return Limits(
         new=settings.new_per_day if new is None else new,
@@ -405,18 +415,17 @@ def quiz(
         trainer quiz --deck foundational --new 10
         printf '\\n4\\n' | trainer quiz --new 1
     """
-    from rich.console import Console
-
+    from trainer.cli.output import console as safe_console
     from trainer.decks.catalog import bundled_deck_files
     from trainer.session import Session
     from trainer.ui import quiz as ui
 
+    limits = _limits(app, new_limit, review_limit)  # a bad limit: before the store is opened
     store = app.open_store()
     learner = app.learner_to_answer()  # a class store's instructor may not answer
     with store.reading() as front:
         slugs = front.choose_decks(decks)
     day = app.today()
-    limits = _limits(app, new_limit, review_limit)
     session = Session.start(
         store,
         learner=learner,
@@ -427,7 +436,7 @@ def quiz(
         rng=random.Random(seed),
         scheduler=store.use_learner_scheduler(learner),
     )
-    console = Console(highlight=False)
+    console = safe_console()
     if session.finished:
         with store.reading() as front:
             done = front.done_today(app.learner, day)
@@ -543,6 +552,4 @@ def status(app: AppContext, as_json: bool) -> None:
 
 def status_line(*, due: int, new: int, streak: int) -> str:
     """12 due · 20 new · streak 5 days (plain text: `trainer status` does not load rich)."""
-    from trainer.ui.format import plural  # plain text: no rich
-
     return f"{due} due · {new} new · streak {plural(streak, 'day')}"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from trainer.decks.format import ANKI_ID_MAX, ANKI_ID_MIN, deck_to_toml, slug_problem, slugify
 from trainer.errors import AuthoringError, UnknownDeckError
-from trainer.files import atomic_write
+from trainer.files import atomic_write, check_replaceable
 from trainer.model import Deck, Entry
 
 
@@ -130,7 +130,14 @@ def new_deck_text(
 
 
 def refuse_existing(path: Path, force: bool) -> None:
-    """AuthoringError if `path` exists and `force` is not set."""
+    """AuthoringError if `path` exists and `force` is not set, or if it is something
+    --force must not replace: a folder, a device, a pipe (only regular files are)."""
+    try:
+        check_replaceable(path)
+    except OSError as error:
+        raise AuthoringError(
+            f"cannot write {path}: {error.strerror}; pass the name of a deck file"
+        ) from None
     if path.exists() and not force:
         raise AuthoringError(f"{path} already exists; pass --force to overwrite it")
 

@@ -36,6 +36,7 @@ from pathlib import Path
 
 from trainer.decks.cards import split_term
 from trainer.decks.format import slugify, tag_problem
+from trainer.decks.limits import MAX_LENGTHS, value_problem
 from trainer.decks.lint import MAX_ENTRIES
 from trainer.errors import DeckFormatError
 from trainer.model import Deck, Entry, Source
@@ -256,7 +257,12 @@ def _entry(row: dict[str, str], line: int, path: Path, ids: set[str]) -> Entry:
         if problem:
             raise DeckFormatError(path, line, problem)
     aliases = [a for a in _items(row.get("aliases", "")) if a.casefold() != term.casefold()]
+    for key, value in (("term", term), *(("aliases", alias) for alias in aliases)):
+        problem = value_problem(key, value)
+        if problem:
+            raise DeckFormatError(path, line, problem)
     base = slugify(split_term(term)[0]) or slugify(term) or "entry"
+    base = base[: MAX_LENGTHS["id"]].rstrip("-")
     entry_id, n = base, 2
     while entry_id in ids:
         entry_id, n = f"{base}-{n}", n + 1

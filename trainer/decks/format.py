@@ -17,9 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from trainer.decks.limits import value_problem
 from trainer.decks.quickparse import read_deck
 from trainer.errors import DeckFormatError
+from trainer.files import TooLargeError, read_regular
 from trainer.model import CorrectedField, Correction, Deck, Entry, Source
+from trainer.printable import describe, unsafe_at
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 TAG_RE = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
@@ -185,19 +188,83 @@ def _after_value(text: str, depth: int) -> tuple[str | None, int]:
 # --- parsing -------------------------------------------------------------------------
 
 
-def parse_deck(path: Path) -> Deck:
-    """Read and validate one deck file; raise DeckFormatError naming file and line."""
-    path = Path(path)
+#: CSV files and glossary documents larger than this are refused before they are read.
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+#: Deck files larger than this are refused (a deck file is larger than the CSV it came from).
+MAX_DECK_BYTES = 4 * 1024 * 1024
+
+
+def size_error(path: Path, size: int | None, what: str = "deck file") -> DeckFormatError | None:
+    """A DeckFormatError for a file over its limit (MAX_DECK_BYTES for a deck file,
+    MAX_SOURCE_BYTES for anything else), or None; `size` None: over it, size unknown."""
+    limit = MAX_DECK_BYTES if what == "deck file" else MAX_SOURCE_BYTES
+    if size is not None and size <= limit:
+        return None
+    megabytes = limit // 1024 // 1024
+    how_big = f"over {megabytes} MB" if size is None else f"{size / 1024 / 1024:.1f} MB"
+    return DeckFormatError(
+        path,
+        None,
+        f"the {what} is {how_big}; trainer reads {what}s up to {megabytes} MB "
+        "(split it into several decks)",
+    )
+
+
+def read_file_bytes(path: Path, what: str = "deck file") -> bytes:
+    """The bytes of a deck file, CSV file or glossary document, within its size limit.
+
+    DeckFormatError, after reading at most the limit and one byte, if it cannot be
+    read, is not a regular file (a folder, a named pipe, a device) or is too large.
+    """
+    limit = MAX_DECK_BYTES if what == "deck file" else MAX_SOURCE_BYTES
     try:
-        data = path.read_bytes()
+        return read_regular(Path(path), limit)
+    except TooLargeError as error:
+        too_big = size_error(Path(path), error.size, what)
+        assert too_big is not None
+        raise too_big from None
     except OSError as error:
-        raise DeckFormatError(path, None, f"cannot read the deck file: {error.strerror}") from error
+        raise DeckFormatError(path, None, f"cannot read the {what}: {error.strerror}") from None
+
+
+def decode_text(data: bytes, path: Path, what: str = "deck file") -> str:
+    """A file's bytes as text (a UTF-8 BOM removed); DeckFormatError if it is not UTF-8
+    or holds a control character other than tab and line ends."""
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise DeckFormatError(path, line, "the file is not UTF-8 text; save it as UTF-8") from error
-    return parse_deck_text(text, path)
+        raise DeckFormatError(
+            path,
+            line,
+            f"the {what} is not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8",
+        ) from None
+    # Control and bidirectional formatting characters (trainer.printable) are refused
+    # anywhere in the file: a terminal or an editor would show the text otherwise than it is.
+    lines = text.replace("\r\n", "\n")
+    at = unsafe_at(lines)
+    if at >= 0:
+        raise DeckFormatError(
+            path,
+            lines.count("\n", 0, at) + 1,
+            f"the {what} contains {describe(lines[at])}; remove it",
+        )
+    return text
+
+
+def read_text_file(path: Path, what: str = "deck file") -> str:
+    """The text of a deck file, CSV file or glossary document (see read_file_bytes)."""
+    return decode_text(read_file_bytes(path, what), path, what)
+
+
+def parse_deck(path: Path) -> Deck:
+    """Read and validate one deck file; raise DeckFormatError naming file and line."""
+    return parse_deck_text(read_text_file(Path(path)), Path(path))
+
+
+def parse_deck_bytes(data: bytes, path: Path) -> Deck:
+    """Validate the bytes of a deck file already read (with read_file_bytes)."""
+    return parse_deck_text(decode_text(data, path), Path(path))
 
 
 _TOML_POS_RE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -218,6 +285,10 @@ def parse_with_tomllib(text: str, path: Path) -> Deck:
     checked against; parse_deck_text tries the quick reader first)."""
     try:
         raw = tomllib.loads(text)
+    except RecursionError:  # tomllib parses nested arrays and inline tables recursively
+        raise DeckFormatError(
+            path, None, "invalid TOML: arrays or inline tables nested too deeply"
+        ) from None
     except tomllib.TOMLDecodeError as error:
         message = str(error)
         found = _TOML_POS_RE.search(message)
@@ -404,6 +475,9 @@ class _Validator:
             raise self.fail(line, f"'{key}' is empty; write the {key.replace('_', ' ')}")
         if one_line and "\n" in value:
             raise self.fail(line, f"'{key}' must be a single line")
+        problem = value_problem(key, value)
+        if problem:
+            raise self.fail(line, problem)
         return value
 
     def _strings(self, raw: dict[str, Any], key: str, block: _Block) -> tuple[str, ...]:
@@ -416,6 +490,10 @@ class _Validator:
             raise self.fail(line, f"'{key}' has an empty or multi-line item")
         if len({item.casefold() for item in items}) != len(items):
             raise self.fail(line, f"'{key}' lists the same item twice")
+        for item in items:
+            problem = value_problem(key, item)
+            if problem:
+                raise self.fail(line, problem)
         return items
 
 

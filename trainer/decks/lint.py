@@ -28,10 +28,11 @@ from pathlib import Path
 from typing import TypedDict
 
 from trainer.decks.cards import answers_for, reverse_prompt
-from trainer.decks.format import parse_deck_text
+from trainer.decks.format import parse_deck_text, read_text_file
 from trainer.decks.stems import stem_leaks
 from trainer.errors import DeckFormatError
 from trainer.model import Deck, Entry
+from trainer.printable import plural
 
 #: A definition (the answer on a forward card's back; details follow it) longer than
 #: this gets a warning.
@@ -40,10 +41,6 @@ LONG_ANSWER = 300
 SHORT_DEFINITION_WORDS = 4
 #: Two definitions at least this alike (difflib.SequenceMatcher.ratio) get a warning.
 NEAR_DUPLICATE = 0.9
-#: CSV files and glossary documents larger than this are refused before they are read.
-MAX_SOURCE_BYTES = 2 * 1024 * 1024
-#: Deck files larger than this are refused (a deck file is larger than the CSV it came from).
-MAX_DECK_BYTES = 4 * 1024 * 1024
 #: A deck with more entries than this is refused: split it into several decks. Checking
 #: and adding the largest deck stays within seconds (5,000 entries: check 2.2 s, add 5.4 s
 #: on a 2-CPU machine; the near-duplicate and leak checks grow with the entries).
@@ -101,53 +98,12 @@ class CheckResult:
 
     def summary(self, files: int) -> str:
         """The last line of a check: "checked 2 deck files: 1 error, 3 warnings"."""
-        checked = f"checked {files} deck file{'s' if files != 1 else ''}"
+        checked = f"checked {plural(files, 'deck file')}"
         if not self.findings:
             return f"{checked}: no problems"
-        return f"{checked}: {_count(len(self.errors), 'error')}, " + _count(
+        return f"{checked}: {plural(len(self.errors), 'error')}, " + plural(
             len(self.warnings), "warning"
         )
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' if n != 1 else ''}"
-
-
-def size_error(path: Path, size: int, what: str = "deck file") -> DeckFormatError | None:
-    """A DeckFormatError for a file over its limit (MAX_DECK_BYTES for a deck file,
-    MAX_SOURCE_BYTES for anything else), or None."""
-    limit = MAX_DECK_BYTES if what == "deck file" else MAX_SOURCE_BYTES
-    if size <= limit:
-        return None
-    return DeckFormatError(
-        path,
-        None,
-        f"the {what} is {size / 1024 / 1024:.1f} MB; trainer reads {what}s up to "
-        f"{limit // 1024 // 1024} MB (split it into several decks)",
-    )
-
-
-def read_text_file(path: Path, what: str = "deck file") -> str:
-    """The text of a deck file, CSV file or glossary document (a UTF-8 BOM removed).
-
-    DeckFormatError if it cannot be read, is over its size limit or is not UTF-8.
-    """
-    try:
-        too_big = size_error(path, path.stat().st_size, what)
-        if too_big is not None:
-            raise too_big
-        data = path.read_bytes()
-    except OSError as error:
-        raise DeckFormatError(path, None, f"cannot read the {what}: {error.strerror}") from error
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        raise DeckFormatError(
-            path,
-            line,
-            f"the {what} is not UTF-8 text (byte 0x{data[error.start]:02x}); save it as UTF-8",
-        ) from error
 
 
 # --- checking ------------------------------------------------------------------------
@@ -307,7 +263,7 @@ def _deck_findings(path: Path, text: str, deck: Deck, others: Sequence[Deck]) ->
         if words < SHORT_DEFINITION_WORDS:
             warning(
                 line,
-                f"the definition of {entry.id!r} is very short ({_count(words, 'word')}); "
+                f"the definition of {entry.id!r} is very short ({plural(words, 'word')}); "
                 "a learner needs a sentence to recall the term from",
             )
     return found

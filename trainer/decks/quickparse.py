@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from trainer.decks.limits import value_problem
 from trainer.model import CorrectedField, Correction, Deck, Entry, Source
 
 # Basic strings: no control character but tab, escapes limited to the short ones
@@ -124,7 +125,25 @@ def read_deck(text: str, path: Path) -> Deck | None:
             entries[-1][1].setdefault("correction", []).append(table)
             strings, lists, numbers = _CORRECTION_STRINGS, _NO_KEYS, _NO_KEYS
         line += 1
-    return _deck(top, entries, path)
+    deck = _deck(top, entries, path)
+    return deck if deck is not None and _fits(deck) else None
+
+
+def _fits(deck: Deck) -> bool:
+    """Every value within `trainer.decks.limits` (no control or bidirectional formatting
+    character, one-line fields not too long)."""
+    values = [("slug", deck.slug), ("title", deck.title), ("description", deck.description)]
+    for entry in deck.entries:
+        values += [("id", entry.id), ("term", entry.term), ("definition", entry.definition)]
+        values += [("details", entry.details), ("origin", entry.origin)]
+        values += [("reverse", entry.reverse)]
+        values += [("aliases", alias) for alias in entry.aliases]
+        values += [("tags", tag) for tag in entry.tags]
+        values += [("mask", item) for item in entry.mask]
+        for correction in entry.corrections:
+            values += [("was", correction.was), ("now", correction.now)]
+            values += [("reason", correction.reason), ("reference", correction.reference)]
+    return not any(value_problem(key, value) for key, value in values)
 
 
 def _deck(top: dict[str, Any], blocks: list[tuple[int, dict[str, Any]]], path: Path) -> Deck | None:

@@ -56,10 +56,20 @@ class CardFilter:
     leeches: bool = False
 
 
+#: The largest integer SQLite and PostgreSQL (bigint) take.
+SQL_INTEGER_MAX = 2**63 - 1
+
+
 def list_cards(
     reader: Reader, learner: str, which: CardFilter, *, limit: int | None = None
 ) -> list[CardListing]:
-    """The first `limit` cards (all if None) that pass the filter, in deck and card order."""
+    """The first `limit` cards (all if None) that pass the filter, in deck and card order.
+
+    A limit beyond what an SQL integer holds (2**63 - 1) is no limit: no store has
+    that many cards, and the database could not take the number.
+    """
+    if limit is not None and limit > SQL_INTEGER_MAX:
+        limit = None
     where, params, _ = _conditions(which)
     params["learner_id"] = _learner_id(reader, learner)
     sql = (

@@ -40,8 +40,9 @@ from sqlalchemy import ColumnElement, and_, case, false, func, or_, select, true
 from sqlalchemy.engine import Connection, Engine
 
 from trainer.errors import ExportError
-from trainer.files import atomic_write
+from trainer.files import atomic_write, check_replaceable
 from trainer.model import LEARNED_REPS, MATURE_INTERVAL, PASS_GRADE
+from trainer.printable import spreadsheet_cell
 from trainer.progress.readers import EngineReader
 from trainer.progress.schedulers import scheduler_names
 from trainer.progress.stats import Share, deck_slugs, streak_of
@@ -380,17 +381,29 @@ def report_to_json(report: ClassReport) -> dict[str, Any]:
 def write_csv(report: ClassReport, path: Path) -> None:
     """One row per learner under a header row, UTF-8 with a byte order mark.
 
+    Text is written as `trainer.printable.spreadsheet_cell` makes it safe: a learner name
+    such as `=cmd|' /C calc'!A0` is text in the spreadsheet, not a formula. Only a
+    regular file (or a new one) is written: a device or pipe at `path` is refused.
+
     The mark makes Excel read the names as UTF-8; LibreOffice and Google Sheets
     ignore it. Written to a temporary file in the same folder, then renamed, so the
     file is never half written. Raises ExportError if it cannot be written.
     """
     path = Path(path)
     try:
+        check_replaceable(path)
+    except OSError as error:
+        raise ExportError(
+            f"cannot write {path}: {error.strerror}; pass the name of a file"
+        ) from None
+    try:
         with atomic_write(path, encoding="utf-8-sig", newline="", mode=0o644) as handle:
             writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS)
             writer.writeheader()
             for row in report.learners:
                 record = learner_record(row, report.cards)
-                writer.writerow({k: "" if v is None else v for k, v in record.items()})
+                writer.writerow(
+                    {k: "" if v is None else spreadsheet_cell(v) for k, v in record.items()}
+                )
     except OSError as error:
         raise ExportError(f"cannot write {path}: {error.strerror}") from None

@@ -27,6 +27,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
+from trainer.errors import StoreError
 from trainer.progress.deckfiles import REGISTERED_SQL, file_unchanged, in_place
 from trainer.progress.schema import MIGRATION_NAMES, MIGRATIONS_TABLE
 
@@ -74,10 +75,40 @@ def learner_id(reader: Reader, name: str) -> int | None:
 
 
 def to_date(value: date | str | None) -> date | None:
-    """A DATE column's value as a date (SQLite gives 'YYYY-MM-DD' text)."""
+    """A DATE column's value as a date (SQLite gives 'YYYY-MM-DD' text).
+
+    StoreError for text that is no such date (a store edited by hand).
+    """
     if value is None or isinstance(value, date):
         return value
-    return date.fromisoformat(value)
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise StoreError(
+            f"the progress store holds {value!r} where a date (YYYY-MM-DD) belongs; "
+            "correct it (a hand edit?) or restore the store from a backup"
+        ) from None
+
+
+def error_text(error: BaseException) -> str:
+    """A database error as one line: the driver's first line (PostgreSQL adds the statement
+    and a caret below it), without SQLAlchemy's background link."""
+    text = str(getattr(error, "orig", None) or error).strip()
+    return " ".join(text.split("\n", 1)[0].split())
+
+
+def failed(error: BaseException) -> StoreError:
+    """The one message for a read the database refused (a table dropped, a damaged file)."""
+    message = error_text(error)
+    if "locked" in message or "busy" in message or "lock timeout" in message:
+        return StoreError(
+            f"the progress store is busy: another trainer has held it for more than "
+            f"{BUSY_TIMEOUT_MS // 1000} s; try again when it is done"
+        )
+    return StoreError(
+        f"the progress store cannot be read ({message}); if it was changed by hand, "
+        "restore it from a backup"
+    )
 
 
 def in_params(name: str, values: Iterable[Any]) -> tuple[str, dict[str, Any]]:
@@ -119,7 +150,10 @@ class SQLiteReader:
             key: value.isoformat() if isinstance(value, date) else value
             for key, value in (params or {}).items()
         }
-        return self._connection.execute(sql, values).fetchall()
+        try:
+            return self._connection.execute(sql, values).fetchall()
+        except sqlite3.DatabaseError as error:
+            raise failed(error) from None
 
     def close(self) -> None:
         try:
@@ -158,7 +192,12 @@ class EngineReader:
                 key: value.isoformat() if isinstance(value, date) else value
                 for key, value in values.items()
             }
-        return [tuple(row) for row in self._connection.execute(text(sql), values)]
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            return [tuple(row) for row in self._connection.execute(text(sql), values)]
+        except DBAPIError as error:
+            raise failed(error) from None
 
     def close(self) -> None:
         self._connection.close()
@@ -184,7 +223,7 @@ def fresh_sqlite_reader(path: Path, bundled: Sequence[Path]) -> SQLiteReader | N
     try:
         if _is_fresh(reader, bundled):
             return reader
-    except (sqlite3.Error, OSError, ValueError):
+    except (sqlite3.Error, OSError, ValueError, StoreError):
         pass
     reader.close()
     return None

@@ -41,6 +41,7 @@ another session has changed since (see its docstring), so no answer is lost.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sqlite3
@@ -50,6 +51,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import quote
 
 from sqlalchemy import (
     URL,
@@ -90,6 +92,7 @@ from sqlalchemy.sql import Select
 
 from trainer.errors import StoreError, UndoError
 from trainer.model import (
+    LEARNER_NAME_MAX,
     Card,
     CardListing,
     CardState,
@@ -114,6 +117,7 @@ from trainer.progress.readers import (
     Params,
     Reader,
     SQLiteReader,
+    error_text,
     to_date,
 )
 from trainer.progress.states import (
@@ -152,6 +156,27 @@ class UTCDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+class StoreDate(TypeDecorator[date]):
+    """A DATE column read with `sqlread.to_date`: on SQLite, where a date is ISO text that a
+    hand edit can break, a value that is no date is a StoreError naming it."""
+
+    impl = Date
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":  # stored as SQLAlchemy's Date stores it: 'YYYY-MM-DD'
+            return dialect.type_descriptor(String())
+        return dialect.type_descriptor(Date())
+
+    def process_bind_param(self, value: date | None, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite" and isinstance(value, date):
+            return value.isoformat()
+        return value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> date | None:
+        return to_date(value)
 
 
 class Base(DeclarativeBase):
@@ -206,7 +231,7 @@ class LearnerRow(Base):
     __tablename__ = "learners"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(LEARNER_NAME_MAX), unique=True)
 
 
 class LearnerSchedulerRow(Base):
@@ -228,10 +253,11 @@ class CardStateRow(Base):
     n: Mapped[int] = mapped_column(Integer, default=0)
     ef: Mapped[int] = mapped_column(SmallInteger, default=250)  # hundredths
     interval: Mapped[int] = mapped_column(Integer, default=0)
-    due: Mapped[date | None] = mapped_column(Date, nullable=True)  # None: never graded
+    due: Mapped[date | None] = mapped_column(StoreDate, nullable=True)  # None: never graded
     lapses: Mapped[int] = mapped_column(Integer, default=0)
-    redrill_day: Mapped[date | None] = mapped_column(Date, nullable=True)  # in that day's re-drill
-    buried_until: Mapped[date | None] = mapped_column(Date, nullable=True)  # hidden before that day
+    # in that day's re-drill; hidden before that day:
+    redrill_day: Mapped[date | None] = mapped_column(StoreDate, nullable=True)
+    buried_until: Mapped[date | None] = mapped_column(StoreDate, nullable=True)
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     leech: Mapped[bool] = mapped_column(Boolean, default=False)
     stability: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0009: FSRS only
@@ -296,18 +322,18 @@ class ReviewRow(Base):
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"))
     card_id: Mapped[str] = mapped_column(ForeignKey("cards.id"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
-    day: Mapped[date] = mapped_column(Date)
+    day: Mapped[date] = mapped_column(StoreDate)
     grade: Mapped[int] = mapped_column(SmallInteger)
     kind: Mapped[str] = mapped_column(String(10))  # ReviewKind value
     n_before: Mapped[int] = mapped_column(Integer)
     ef_before: Mapped[int] = mapped_column(SmallInteger)
     interval_before: Mapped[int] = mapped_column(Integer)
-    due_before: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_before: Mapped[date | None] = mapped_column(StoreDate, nullable=True)
     lapses_before: Mapped[int] = mapped_column(Integer)
     n_after: Mapped[int] = mapped_column(Integer)
     ef_after: Mapped[int] = mapped_column(SmallInteger)
     interval_after: Mapped[int] = mapped_column(Integer)
-    due_after: Mapped[date | None] = mapped_column(Date, nullable=True)
+    due_after: Mapped[date | None] = mapped_column(StoreDate, nullable=True)
     lapses_after: Mapped[int] = mapped_column(Integer)
     answer_ms: Mapped[int] = mapped_column(Integer, default=0)
     stability_before: Mapped[float | None] = mapped_column(Float, nullable=True)  # 0009: FSRS
@@ -336,7 +362,7 @@ class ReviewDayRow(Base):
     __tablename__ = "review_days"
 
     learner_id: Mapped[int] = mapped_column(ForeignKey("learners.id"), primary_key=True)
-    day: Mapped[date] = mapped_column(Date, primary_key=True)  # reviews.day
+    day: Mapped[date] = mapped_column(StoreDate, primary_key=True)  # reviews.day
     deck_slug: Mapped[str] = mapped_column(String(100), primary_key=True)  # cards.deck_slug
     answers: Mapped[int] = mapped_column(Integer)
     passed: Mapped[int] = mapped_column(Integer)
@@ -439,6 +465,21 @@ def _check_file(path: Path) -> None:
         raise StoreError(
             f"{path} is read-only; make it (and its folder) writable or pass another file with --db"
         )
+
+
+def _remove_empty(path: Path) -> None:
+    """Remove the store file (and its journal files) that a failed first open left, if it
+    holds no table (0 bytes, or only the header the WAL switch wrote)."""
+    try:
+        if path.stat().st_size:
+            uri = f"file:{quote(str(path.absolute()))}?mode=ro"
+            with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+                if conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]:
+                    return
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+    except (OSError, sqlite3.Error):
+        pass
 
 
 def _sqlite_engine_events(engine: Engine) -> None:
@@ -683,8 +724,10 @@ class Store:
         """
         url, path = _split_target(target)
         where = _describe(path, url.render_as_string(hide_password=True))
+        new_file = False
         if path is not None:
             _check_file(path)
+            new_file = not path.exists()
         options: dict[str, Any] = {}
         if url.get_backend_name() == "postgresql":
             options["connect_args"] = {
@@ -711,6 +754,8 @@ class Store:
             store._prepare()
         except BaseException:
             engine.dispose()
+            if new_file and path is not None:
+                _remove_empty(path)
             raise
         return store
 
@@ -767,24 +812,41 @@ class Store:
             migrations.migrate(self.engine.connect)
         except StoreError:
             raise
-        except exc.OperationalError as error:
-            message = str(error.orig) if error.orig is not None else str(error)
+        except (exc.OperationalError, sqlite3.OperationalError) as error:
+            message = str(getattr(error, "orig", None) or error)
             if "readonly" in message or "read-only" in message:
                 raise StoreError(
                     f"{self.where} is read-only; make it writable or pass another file with --db"
                 ) from None
+            if "disk is full" in message or "No space left" in message:
+                raise StoreError(
+                    f"cannot open the store {self.where}: the disk is full; free some space "
+                    "or pass a file on another disk with --db"
+                ) from None
             raise StoreError(f"cannot open the store {self.where}: {message}") from None
-        except exc.DatabaseError as error:
-            if _permission_denied(error):  # a class store's learner opening a newer trainer
+        except exc.DataError as error:
+            raise self._unfit(error) from None
+        except (exc.DatabaseError, sqlite3.DatabaseError) as error:
+            if isinstance(error, exc.DatabaseError) and _permission_denied(error):
+                # a class store's learner opening a newer trainer
                 raise StoreError(
                     f"the class store {self.where} needs upgrading to this trainer's schema, "
                     "which your role may not do; ask its owner to run trainer class setup"
                 ) from None
             raise self._corrupt(error) from None
 
+    def _unfit(self, error: exc.DataError) -> StoreError:
+        """A value the database would not keep (too long for its column, a NUL on
+        PostgreSQL): about that value, not the store, which is as it was."""
+        message = error_text(error)
+        return StoreError(
+            f"a value does not fit the store {self.where} ({message}); nothing was "
+            "changed: shorten or correct that value"
+        )
+
     def _corrupt(self, error: exc.DatabaseError | sqlite3.DatabaseError) -> StoreError:
         """The one message for a store SQLite cannot read, whenever that shows."""
-        message = _message(error)
+        message = error_text(error)
         return StoreError(
             f"{self.where} is corrupt ({message}); restore it from a backup "
             "or pass another file with --db"
@@ -825,6 +887,8 @@ class Store:
                     f"{BUSY_TIMEOUT_MS // 1000} s; try again when it is done"
                 ) from None
             raise StoreError(f"the store {self.where} failed: {message}") from None
+        except exc.DataError as error:
+            raise self._unfit(error) from None
         except exc.DatabaseError as error:
             if _permission_denied(error):  # the class store's privileges or row security
                 message = " ".join(str(error.orig).split())

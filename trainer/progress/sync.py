@@ -50,7 +50,7 @@ def sync_decks(store: Store, files: Sequence[DeckSource]) -> SyncReport:
     `problems` and its deck left as it was. Bundled decks no longer among the
     bundled files are deactivated.
     """
-    from trainer.decks.format import file_hash, parse_deck
+    from trainer.decks.format import file_hash, parse_deck_bytes, read_file_bytes
     from trainer.errors import DeckFormatError
 
     unchanged: list[str] = []
@@ -83,9 +83,13 @@ def sync_decks(store: Store, files: Sequence[DeckSource]) -> SyncReport:
             if known is not None and _unchanged(known, stat):
                 data = None  # unchanged: not even read
             else:
-                data = source.path.read_bytes()
-        except OSError as error:
-            problems.append(f"{source.path}: cannot read the deck file ({error.strerror})")
+                data = read_file_bytes(source.path)  # as `deck check` reads it
+        except (OSError, DeckFormatError) as error:
+            problems.append(
+                str(error)
+                if isinstance(error, DeckFormatError)
+                else f"{source.path}: cannot read the deck file: {error.strerror}"
+            )
             if key in rows:  # keep the deck as it was
                 seen_slugs.setdefault(rows[key].slug, source.path)
             continue
@@ -115,7 +119,7 @@ def sync_decks(store: Store, files: Sequence[DeckSource]) -> SyncReport:
                     )
             continue
         try:
-            deck = parse_deck(source.path)
+            deck = parse_deck_bytes(data or b"", source.path)  # the bytes hashed
         except DeckFormatError as error:
             problems.append(str(error))
             if known is not None:  # keep the deck as it was
@@ -246,7 +250,7 @@ def register_deck(store: Store, path: Path, deck: Deck) -> None:
 
     Raises StoreError if a different active deck already uses the slug.
     """
-    from trainer.decks.format import file_hash
+    from trainer.decks.format import file_hash, read_file_bytes
 
     path = Path(path).resolve()
     with store._write() as conn:
@@ -268,7 +272,7 @@ def register_deck(store: Store, path: Path, deck: Deck) -> None:
             conn,
             deck,
             source=DeckSource(path, bundled=False),
-            digest=file_hash(path.read_bytes()),
+            digest=file_hash(read_file_bytes(path)),
             position=position,
             stat=path.stat(),
         )

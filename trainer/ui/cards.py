@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from trainer.model import CardListing, Direction
+from trainer.printable import plural
 
 STATE_STYLE = {
     "new": "cyan",
@@ -29,11 +30,11 @@ DIRECTION_SHORT = {Direction.FORWARD: "fwd", Direction.REVERSE: "rev"}
 def summary(listings: Sequence[CardListing]) -> str:
     """ "12 cards · 4 new · 6 learning · 2 review" (states in a fixed order, zeros left out)."""
     counts = Counter(listing.state for listing in listings)
-    parts = [f"{len(listings)} card{'s' if len(listings) != 1 else ''}"]
+    parts = [plural(len(listings), "card")]
     parts += [f"{counts[state]} {state}" for state in STATE_STYLE if counts[state]]
     leeches = sum(listing.leech for listing in listings)
     if leeches:
-        parts.append(f"{leeches} leech{'es' if leeches != 1 else ''}")
+        parts.append(plural(leeches, "leech", "leeches"))
     return " · ".join(parts)
 
 

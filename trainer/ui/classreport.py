@@ -14,8 +14,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from trainer.printable import plural
 from trainer.progress.classreport import ClassReport, HardEntry, LearnerReport
-from trainer.ui.format import plural
 from trainer.ui.stats import hbar, percent
 
 EMPTY_MESSAGE = "No learner has answered a card of these decks yet."

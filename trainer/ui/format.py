@@ -1,14 +1,9 @@
-"""Formatting shared by the screens: counts with their noun, durations.
+"""Formatting shared by the screens: durations (counts with their noun: trainer.printable.plural).
 
 Plain strings, no rich: the quiz, statistics and class report screens use them.
 """
 
 from __future__ import annotations
-
-
-def plural(count: int, word: str, many: str | None = None) -> str:
-    """1 card, 2 cards; `many` for irregular plurals (1 leech, 2 leeches)."""
-    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 def duration(seconds: float, *, short: bool = False) -> str:

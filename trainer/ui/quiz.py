@@ -18,8 +18,9 @@ from rich.text import Text
 
 from trainer.decks.answer import DiffOp, Match, Verdict
 from trainer.model import Card, CardState, Direction, Grade, Review, ReviewKind
+from trainer.printable import plural
 from trainer.session import Item, Progress, Summary
-from trainer.ui.format import duration, plural
+from trainer.ui.format import duration
 
 KIND_LABEL = {
     ReviewKind.LEARN: "new",

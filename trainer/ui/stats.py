@@ -19,8 +19,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from trainer.printable import plural
 from trainer.progress.stats import Bin, Share, Stats, TroubleCard
-from trainer.ui.format import duration, plural
+from trainer.ui.format import duration
 
 EMPTY_MESSAGE = "No answers yet: run `trainer quiz`."
 
